@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# tdx-quote: top-level build. `make` builds the modules and the CLI;
+# `make check` runs every test (host unit tests and the VM suite).
+
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -1 /lib/modules | sort -V | while read v; do \
+	[ -d /lib/modules/$$v/build ] && echo $$v; done | tail -n1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+VERSION := $(shell cat VERSION)
+
+MODULES := tdx_quote.ko tdx_quote_sim.ko
+
+.PHONY: all modules tools clean check unit vm-test vm-shell demo checkpatch sparse deps
+
+all: modules tools
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools TDX_QUOTE_VERSION=$(VERSION)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
+	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/vm clean
+
+# Install what the build and the tests need (Debian 12, as root).
+deps:
+	tests/deps.sh
+
+unit: tools
+	$(MAKE) -C tests/unit check
+
+vm-test: modules tools
+	$(MAKE) -C tests/vm check KVER=$(KVER)
+
+vm-shell: modules tools
+	$(MAKE) -C tests/vm shell KVER=$(KVER)
+
+demo: deps modules tools
+	$(MAKE) -C tests/vm demo KVER=$(KVER)
+
+CHECKPATCH ?= $(shell tests/find-checkpatch.sh)
+checkpatch:
+	perl $(CHECKPATCH) --no-tree --strict --quiet --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | \
+		tee /tmp/tdxq-sparse.log; \
+	! grep -E "warning|error" /tmp/tdxq-sparse.log
+
+check: unit checkpatch sparse vm-test

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces between the parts of tdx_quote.ko:
+ * main (parameters, host choice), sharedbuf, notify, quote, dev, stats.
+ */
+#ifndef TDXQ_H
+#define TDXQ_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "tdxq_host.h"
+
+struct tdx_quote_info;
+struct attribute_group;
+
+/* ---- module parameters (main.c) ---- */
+
+/**
+ * struct tdxq_config - module parameters as the parts use them
+ * @max_quote_size: largest shared buffer, bytes
+ * @max_inflight: requests in flight at once
+ * @timeout_ms: default request timeout
+ * @pool_max_bytes: shared bytes the pool may keep
+ * @pool_keep_bytes: buffers up to this size are kept when idle
+ * @pool_idle_ms: larger buffers are given back after this idle time
+ * @recheck_ms: longest sleep between status checks (both modes)
+ * @poll_start_us: first polling interval in polling mode
+ * @initial_buf_len: first shared buffer size if the host advertises none
+ * @notify_cpu: preferred CPU for the event-notify vector
+ * @use_irq: use the event-notify interrupt when the host supports it
+ */
+struct tdxq_config {
+	unsigned long max_quote_size;
+	unsigned int max_inflight;
+	unsigned int timeout_ms;
+	unsigned long pool_max_bytes;
+	unsigned long pool_keep_bytes;
+	unsigned int pool_idle_ms;
+	unsigned int recheck_ms;
+	unsigned int poll_start_us;
+	unsigned long initial_buf_len;
+	int notify_cpu;
+	bool use_irq;
+};
+
+extern struct tdxq_config tdxq_cfg;
+extern const struct tdxq_host_ops *tdxq_host;
+
+/* ---- counters (stats.c) ---- */
+
+/* One entry per field of struct tdx_quote_stats, in the same order. */
+#define TDXQ_STATS(X)			\
+	X(requests)			\
+	X(successes)			\
+	X(fail_timeout)			\
+	X(fail_interrupted)		\
+	X(fail_service_unavailable)	\
+	X(fail_host_error)		\
+	X(fail_host_protocol)		\
+	X(fail_vmcall)			\
+	X(fail_busy)			\
+	X(fail_too_large)		\
+	X(fail_nomem)			\
+	X(fail_no_space)		\
+	X(in_flight)			\
+	X(quarantined)			\
+	X(conversions_shared)		\
+	X(conversions_private)		\
+	X(pooled_bytes)			\
+	X(leaked_bytes)			\
+	X(interrupts)			\
+	X(poll_wakeups)			\
+	X(host_retries)			\
+	X(buffer_grows)
+
+#define TDXQ_STAT_FIELD(name) atomic64_t name;
+struct tdxq_stats {
+	TDXQ_STATS(TDXQ_STAT_FIELD)
+};
+#undef TDXQ_STAT_FIELD
+
+extern struct tdxq_stats tdxq_stats;
+
+#define tdxq_stat_inc(name)		atomic64_inc(&tdxq_stats.name)
+#define tdxq_stat_dec(name)		atomic64_dec(&tdxq_stats.name)
+#define tdxq_stat_add(name, v)		atomic64_add((v), &tdxq_stats.name)
+#define tdxq_stat_sub(name, v)		atomic64_sub((v), &tdxq_stats.name)
+
+extern const struct attribute_group *tdxq_stats_groups[];
+
+/**
+ * tdxq_stats_fill() - copy the counters into an INFO reply
+ * @info: destination
+ */
+void tdxq_stats_fill(struct tdx_quote_info *info);
+
+/* ---- shared buffers (sharedbuf.c) ---- */
+
+/**
+ * struct tdxq_buf - a physically contiguous buffer shared with the host
+ * @node: pool or quarantine list
+ * @va: linear-map address
+ * @len: bytes, a multiple of PAGE_SIZE
+ * @gpa: shared guest-physical address handed to the host
+ * @contig: allocated with alloc_contig_range(), not the buddy allocator
+ * @idle_since: jiffies when it entered the pool
+ */
+struct tdxq_buf {
+	struct list_head node;
+	void *va;
+	size_t len;
+	u64 gpa;
+	bool contig;
+	unsigned long idle_since;
+};
+
+void tdxq_sharedbuf_exit(void);
+struct tdxq_buf *tdxq_buf_get(size_t len);
+void tdxq_buf_put(struct tdxq_buf *buf);
+void tdxq_buf_quarantine(struct tdxq_buf *buf);
+void tdxq_sharedbuf_kick(void);
+size_t tdxq_buf_len_for(size_t payload);
+
+/* ---- completion notification (notify.c) ---- */
+
+extern wait_queue_head_t tdxq_notify_wq;
+
+int tdxq_notify_init(void);
+void tdxq_notify_exit(void);
+bool tdxq_notify_irq_mode(void);
+void tdxq_notify_fill(struct tdx_quote_info *info);
+
+/* ---- requests (quote.c) ---- */
+
+/**
+ * struct tdxq_quote_result - outcome of one quote request
+ * @quote: private copy of the quote (kvfree() it), NULL on failure
+ * @len: bytes in @quote; on -EFBIG the size the host asked for
+ * @host_status: last GetQuote status word read from the buffer
+ * @vmcall_status: last TDVMCALL status of GetQuote
+ * @buf_len: size of the shared buffer used last
+ */
+struct tdxq_quote_result {
+	void *quote;
+	size_t len;
+	u64 host_status;
+	u64 vmcall_status;
+	size_t buf_len;
+};
+
+void tdxq_quote_init(void);
+int tdxq_get_report(u8 *tdreport, const u8 *reportdata);
+int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
+		   struct tdxq_quote_result *res);
+size_t tdxq_quote_next_buf_len(void);
+u64 tdxq_quote_host_max(void);
+
+/* ---- character devices (dev.c) ---- */
+
+int tdxq_dev_init(void);
+void tdxq_dev_exit(void);
+
+/* ---- the real TDX host (host_tdx.c) ---- */
+
+extern const struct tdxq_host_ops tdxq_tdx_host_ops;
+bool tdxq_tdx_guest_detected(void);
+int tdxq_tdx_host_init(void);
+
+#endif /* TDXQ_H */

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The request lifecycle: TDREPORT, a shared buffer big enough, GetQuote
+ * with bounded RETRY backoff, waiting (interrupt or adaptive polling),
+ * timeout and signals (the buffer goes to quarantine), validation of what
+ * the host wrote, and a private copy of the quote.
+ */
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "tdxq.h"
+#include "tdxq_ghci.h"
+
+/* Resubmits with a bigger buffer before the host is called a liar. */
+#define TDXQ_MAX_GROWS		3
+/* Longest back-off after a RETRY answer. */
+#define TDXQ_RETRY_MAX_US	(64 * USEC_PER_MSEC)
+
+static DECLARE_WAIT_QUEUE_HEAD(tdxq_slot_wq);
+static atomic_t tdxq_slots_used = ATOMIC_INIT(0);
+static size_t tdxq_next_len;	/* buffer size the next request starts with */
+static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
+
+/**
+ * tdxq_quote_init() - choose the first buffer size
+ *
+ * The host-advertised maximum (TDG.VM.RD) where there is one, else the
+ * initial_buf_len parameter; afterwards the size that worked last.
+ */
+void tdxq_quote_init(void)
+{
+	u64 host_max = tdxq_host->quote_max_size();
+	size_t len;
+
+	tdxq_host_max = host_max;
+	if (host_max)
+		len = tdxq_buf_len_for(host_max);
+	else
+		len = tdxq_buf_len_for(tdxq_cfg.initial_buf_len - GET_QUOTE_HDR_LEN);
+	WRITE_ONCE(tdxq_next_len, min_t(size_t, len, tdxq_cfg.max_quote_size));
+}
+
+/**
+ * tdxq_quote_host_max() - host-advertised maximum quote size
+ * Return: bytes, 0 if the host advertises none.
+ */
+u64 tdxq_quote_host_max(void)
+{
+	return tdxq_host_max;
+}
+
+/**
+ * tdxq_quote_next_buf_len() - buffer size the next request starts with
+ * Return: bytes.
+ */
+size_t tdxq_quote_next_buf_len(void)
+{
+	return READ_ONCE(tdxq_next_len);
+}
+
+/**
+ * tdxq_get_report() - TDREPORT for 64 bytes of report data
+ * @tdreport: 1024-byte output
+ * @reportdata: 64-byte input
+ *
+ * Return: 0, -ENOMEM, or the host's error.
+ */
+int tdxq_get_report(u8 *tdreport, const u8 *reportdata)
+{
+	u8 *report, *data;
+	int ret = -ENOMEM;
+
+	/* kmalloc() aligns power-of-two sizes naturally, as TDCALL needs. */
+	report = kzalloc(TDX_TDREPORT_LEN, GFP_KERNEL);
+	data = kmalloc(TDX_REPORTDATA_LEN, GFP_KERNEL);
+	if (report && data) {
+		memcpy(data, reportdata, TDX_REPORTDATA_LEN);
+		ret = tdxq_host->get_report(report, data);
+		if (!ret)
+			memcpy(tdreport, report, TDX_TDREPORT_LEN);
+	}
+	kfree(data);
+	kfree(report);
+	return ret;
+}
+
+/*
+ * Sleep until woken through tdxq_notify_wq, @cond holds, the timer runs
+ * out or a signal arrives. Returns true when the timer ran out.
+ */
+static bool tdxq_sleep(u64 *status, u64 sleep_us)
+{
+	ktime_t expires = ns_to_ktime(sleep_us * NSEC_PER_USEC);
+	DEFINE_WAIT(wait);
+	bool timed_out = false;
+
+	prepare_to_wait(&tdxq_notify_wq, &wait, TASK_INTERRUPTIBLE);
+	if (!status || READ_ONCE(*status) == GET_QUOTE_IN_FLIGHT)
+		timed_out = !schedule_hrtimeout_range(&expires, sleep_us * 50,
+						      HRTIMER_MODE_REL);
+	finish_wait(&tdxq_notify_wq, &wait);
+	return timed_out;
+}
+
+static u64 tdxq_us_left(ktime_t deadline)
+{
+	s64 left = ktime_us_delta(deadline, ktime_get());
+
+	return left > 0 ? left : 0;
+}
+
+/* Take one of max_inflight slots. */
+static int tdxq_slot_get(ktime_t deadline)
+{
+	long ret;
+
+	ret = wait_event_interruptible_hrtimeout(tdxq_slot_wq,
+		atomic_add_unless(&tdxq_slots_used, 1, tdxq_cfg.max_inflight),
+		ktime_sub(deadline, ktime_get()));
+	if (ret == -ERESTARTSYS) {
+		tdxq_stat_inc(fail_interrupted);
+		return -EINTR;
+	}
+	if (ret) {
+		tdxq_stat_inc(fail_timeout);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static void tdxq_slot_put(void)
+{
+	atomic_dec(&tdxq_slots_used);
+	wake_up(&tdxq_slot_wq);
+}
+
+/* GetQuote, backing off while the host answers RETRY. */
+static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
+		       struct tdxq_quote_result *res)
+{
+	u64 backoff_us = USEC_PER_MSEC;
+	u64 st;
+
+	for (;;) {
+		st = tdxq_host->get_quote(buf->gpa, buf->len);
+		res->vmcall_status = st;
+		if (st == TDVMCALL_SUCCESS)
+			return 0;
+		if (st != TDVMCALL_RETRY) {
+			tdxq_stat_inc(fail_vmcall);
+			pr_warn_ratelimited("host refused GetQuote(%zu bytes): %#llx\n",
+					    buf->len, st);
+			return -EREMOTEIO;
+		}
+		tdxq_stat_inc(host_retries);
+		if (!tdxq_us_left(deadline)) {
+			tdxq_stat_inc(fail_busy);
+			return -EBUSY;
+		}
+		/* Another request completing frees a host slot: wake on it. */
+		tdxq_sleep(NULL, min(backoff_us, tdxq_us_left(deadline)));
+		if (signal_pending(current)) {
+			tdxq_stat_inc(fail_interrupted);
+			return -EINTR;
+		}
+		backoff_us = min_t(u64, backoff_us * 2, TDXQ_RETRY_MAX_US);
+	}
+}
+
+/* Wait for the host to let go of @buf. */
+static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
+{
+	struct tdx_quote_buf_hdr *hdr = buf->va;
+	bool irq = tdxq_notify_irq_mode();
+	u64 recheck_us = (u64)tdxq_cfg.recheck_ms * USEC_PER_MSEC;
+	u64 interval = irq ? recheck_us : tdxq_cfg.poll_start_us;
+	u64 left;
+
+	for (;;) {
+		if (READ_ONCE(hdr->status) != GET_QUOTE_IN_FLIGHT)
+			return 0;
+		left = tdxq_us_left(deadline);
+		if (!left) {
+			tdxq_stat_inc(fail_timeout);
+			return -ETIMEDOUT;
+		}
+		if (signal_pending(current)) {
+			tdxq_stat_inc(fail_interrupted);
+			return -EINTR;
+		}
+		if (tdxq_sleep(&hdr->status, min(interval, left))) {
+			tdxq_stat_inc(poll_wakeups);
+			if (!irq)
+				interval = min(interval + interval / 2,
+					       recheck_us);
+		}
+	}
+}
+
+/* What the host wrote, once it let go of the buffer. */
+static int tdxq_collect(struct tdxq_buf *buf, struct tdxq_quote_result *res)
+{
+	struct tdx_quote_buf_hdr *hdr = buf->va;
+	size_t room = buf->len - GET_QUOTE_HDR_LEN;
+	u64 status;
+	u32 out_len;
+
+	status = READ_ONCE(hdr->status);
+	/* The host writes the quote and out_len before the status. */
+	smp_rmb();
+	/* Read out_len once: the host may rewrite it any time. */
+	out_len = READ_ONCE(hdr->out_len);
+	res->host_status = status;
+	res->len = out_len;
+
+	switch (status) {
+	case GET_QUOTE_SUCCESS:
+		if (!out_len || out_len > room) {
+			tdxq_stat_inc(fail_host_protocol);
+			pr_warn_ratelimited("host reported a %u-byte quote in a %zu-byte buffer\n",
+					    out_len, room);
+			return -EPROTO;
+		}
+		res->quote = kvmalloc(out_len, GFP_KERNEL);
+		if (!res->quote) {
+			tdxq_stat_inc(fail_nomem);
+			return -ENOMEM;
+		}
+		memcpy(res->quote, hdr->data, out_len);
+		return 0;
+	case GET_QUOTE_ERROR:
+		/* Intel's VMM: the quote did not fit, out_len is what it needs. */
+		if (out_len > room)
+			return -EAGAIN;
+		tdxq_stat_inc(fail_host_error);
+		return -EIO;
+	case GET_QUOTE_SERVICE_UNAVAILABLE:
+		tdxq_stat_inc(fail_service_unavailable);
+		return -EHOSTDOWN;
+	default:
+		tdxq_stat_inc(fail_host_protocol);
+		pr_warn_ratelimited("host wrote unknown GetQuote status %#llx\n",
+				    status);
+		return -EPROTO;
+	}
+}
+
+/* One round trip with a buffer of @len bytes. */
+static int tdxq_round_trip(const u8 *tdreport, size_t len, ktime_t deadline,
+			   struct tdxq_quote_result *res)
+{
+	struct tdx_quote_buf_hdr *hdr;
+	struct tdxq_buf *buf;
+	int ret;
+
+	buf = tdxq_buf_get(len);
+	if (!buf) {
+		tdxq_stat_inc(fail_nomem);
+		return -ENOMEM;
+	}
+	res->buf_len = buf->len;
+	hdr = buf->va;
+	hdr->version = GET_QUOTE_BUF_VERSION;
+	hdr->in_len = TDX_TDREPORT_LEN;
+	memcpy(hdr->data, tdreport, TDX_TDREPORT_LEN);
+
+	ret = tdxq_submit(buf, deadline, res);
+	if (ret) {
+		tdxq_buf_put(buf);
+		return ret;
+	}
+
+	tdxq_stat_inc(in_flight);
+	/* No interrupt comes for an answer given during the call itself. */
+	ret = tdxq_wait(buf, deadline);
+	tdxq_stat_dec(in_flight);
+	if (ret) {
+		res->host_status = READ_ONCE(hdr->status);
+		tdxq_buf_quarantine(buf);
+		return ret;
+	}
+	ret = tdxq_collect(buf, res);
+	tdxq_buf_put(buf);
+	return ret;
+}
+
+/**
+ * tdxq_get_quote() - turn 64 bytes of report data into a Quote
+ * @reportdata: 64 bytes bound into the TDREPORT
+ * @timeout_ms: 0 for the module default
+ * @res: outcome; on success @res->quote holds a private copy
+ *
+ * Return: 0 or a negative errno as documented in uapi/linux/tdx_quote.h.
+ */
+int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
+		   struct tdxq_quote_result *res)
+{
+	ktime_t deadline;
+	u8 *tdreport;
+	size_t len;
+	int grows, ret;
+
+	memset(res, 0, sizeof(*res));
+	deadline = ktime_add_ms(ktime_get(),
+				timeout_ms ? timeout_ms : tdxq_cfg.timeout_ms);
+
+	tdreport = kmalloc(TDX_TDREPORT_LEN, GFP_KERNEL);
+	if (!tdreport)
+		return -ENOMEM;
+	ret = tdxq_get_report(tdreport, reportdata);
+	if (ret)
+		goto out;
+
+	tdxq_stat_inc(requests);
+	ret = tdxq_slot_get(deadline);
+	if (ret)
+		goto out;
+
+	len = tdxq_quote_next_buf_len();
+	for (grows = 0;; grows++) {
+		ret = tdxq_round_trip(tdreport, len, deadline, res);
+		if (ret != -EAGAIN)
+			break;
+		/* The host answered ERROR with the length it needs. */
+		len = tdxq_buf_len_for(res->len);
+		if (len > tdxq_cfg.max_quote_size) {
+			tdxq_stat_inc(fail_too_large);
+			ret = -EFBIG;
+			break;
+		}
+		if (grows == TDXQ_MAX_GROWS) {
+			tdxq_stat_inc(fail_host_protocol);
+			pr_warn_ratelimited("host asked for a bigger buffer %d times in a row\n",
+					    grows + 1);
+			ret = -EPROTO;
+			break;
+		}
+		tdxq_stat_inc(buffer_grows);
+	}
+	tdxq_slot_put();
+
+	if (!ret) {
+		tdxq_stat_inc(successes);
+		/* With no advertised maximum, start from what worked last. */
+		if (!tdxq_host_max)
+			WRITE_ONCE(tdxq_next_len, tdxq_buf_len_for(res->len));
+	}
+out:
+	kfree(tdreport);
+	return ret;
+}

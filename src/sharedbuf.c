@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared buffers: physically contiguous (the host reads one GPA range),
+ * converted to shared through their linear-map address, pooled so that a
+ * steady stream of quotes converts nothing, and quarantined while the host
+ * still owns them.
+ *
+ * Up to the buddy allocator's largest order they come from
+ * alloc_pages_exact(); beyond it from alloc_contig_range() on a range this
+ * file finds itself (alloc_contig_pages() is not exported).
+ */
+#include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "tdxq.h"
+#include "tdxq_compat.h"
+#include "tdxq_ghci.h"
+
+#define TDXQ_BUDDY_MAX_BYTES	(PAGE_SIZE << TDXQ_BUDDY_MAX_ORDER)
+#define TDXQ_MIN_BUF_LEN	SZ_16K
+#define TDXQ_REAP_PERIOD	HZ
+
+static DEFINE_SPINLOCK(tdxq_pool_lock);
+static LIST_HEAD(tdxq_pool);		/* free, shared, ready for reuse */
+static LIST_HEAD(tdxq_quarantine);	/* still owned by the host */
+static size_t tdxq_pool_bytes;
+
+static void tdxq_reap_fn(struct work_struct *work);
+static void tdxq_trim_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tdxq_reap_work, tdxq_reap_fn);
+static DECLARE_DELAYED_WORK(tdxq_trim_work, tdxq_trim_fn);
+
+/**
+ * tdxq_buf_len_for() - shared buffer size for a payload
+ * @payload: bytes after the GetQuote header
+ *
+ * Sizes come in classes so that buffers are reusable: powers of two from
+ * 16 KiB up to the buddy limit, then multiples of the buddy limit.
+ * Return: buffer length in bytes, a multiple of the GetQuote alignment.
+ */
+size_t tdxq_buf_len_for(size_t payload)
+{
+	size_t need = payload + GET_QUOTE_HDR_LEN;
+
+	if (need <= TDXQ_MIN_BUF_LEN)
+		return TDXQ_MIN_BUF_LEN;
+	if (need <= TDXQ_BUDDY_MAX_BYTES)
+		return roundup_pow_of_two(need);
+	return ALIGN(need, TDXQ_BUDDY_MAX_BYTES);
+}
+
+#if TDXQ_HAVE_CONTIG_ALLOC
+static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
+			      unsigned long nr_pages)
+{
+	unsigned long end = pfn + nr_pages;
+	struct page *page;
+
+	for (; pfn < end; pfn++) {
+		page = pfn_to_online_page(pfn);
+		if (!page || page_zone(page) != zone || PageReserved(page))
+			return false;
+	}
+	return true;
+}
+
+/* Find and take nr_pages contiguous pages, trying the highest zones first. */
+static struct page *tdxq_alloc_contig(unsigned long nr_pages)
+{
+	const unsigned long step = MAX_ORDER_NR_PAGES;
+	unsigned long pfn;
+	struct zone *zone;
+	int nid, zi;
+
+	for_each_online_node(nid) {
+		for (zi = MAX_NR_ZONES - 1; zi >= 0; zi--) {
+			zone = &NODE_DATA(nid)->node_zones[zi];
+			if (!populated_zone(zone))
+				continue;
+			for (pfn = ALIGN(zone->zone_start_pfn, step);
+			     zone_spans_pfn(zone, pfn + nr_pages - 1);
+			     pfn += step) {
+				if (tdxq_range_usable(zone, pfn, nr_pages) &&
+				    !tdxq_alloc_contig_range(pfn, pfn + nr_pages,
+							     GFP_KERNEL | __GFP_NOWARN))
+					return pfn_to_page(pfn);
+				cond_resched();
+				if (fatal_signal_pending(current))
+					return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+#endif
+
+static void *tdxq_alloc_pages(size_t len, bool *contig)
+{
+	*contig = false;
+	if (len <= TDXQ_BUDDY_MAX_BYTES)
+		return alloc_pages_exact(len, GFP_KERNEL | __GFP_NOWARN);
+#if TDXQ_HAVE_CONTIG_ALLOC
+	{
+		struct page *page = tdxq_alloc_contig(len >> PAGE_SHIFT);
+
+		if (page) {
+			*contig = true;
+			return page_address(page);
+		}
+	}
+#endif
+	return NULL;
+}
+
+static void tdxq_free_pages(void *va, size_t len, bool contig)
+{
+#if TDXQ_HAVE_CONTIG_ALLOC
+	if (contig) {
+		free_contig_range(PFN_DOWN(__pa(va)), len >> PAGE_SHIFT);
+		return;
+	}
+#endif
+	free_pages_exact(va, len);
+}
+
+static struct tdxq_buf *tdxq_buf_alloc(size_t len)
+{
+	struct tdxq_buf *buf;
+	int ret;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	buf->len = len;
+	buf->va = tdxq_alloc_pages(len, &buf->contig);
+	if (!buf->va) {
+		kfree(buf);
+		return NULL;
+	}
+
+	ret = tdxq_host->set_shared(buf->va, len >> PAGE_SHIFT);
+	if (ret) {
+		/* The pages are in an unknown state: never reuse them. */
+		pr_err_ratelimited("converting %zu bytes to shared failed (%d); leaking them\n",
+				   len, ret);
+		tdxq_stat_add(leaked_bytes, len);
+		kfree(buf);
+		return NULL;
+	}
+	tdxq_stat_inc(conversions_shared);
+	buf->gpa = tdxq_host->shared_gpa(__pa(buf->va));
+	return buf;
+}
+
+/* Give a buffer the host no longer owns back to the page allocator. */
+static void tdxq_buf_release(struct tdxq_buf *buf)
+{
+	int ret;
+
+	ret = tdxq_host->set_private(buf->va, buf->len >> PAGE_SHIFT);
+	if (ret) {
+		pr_err_ratelimited("converting %zu bytes back to private failed (%d); leaking them\n",
+				   buf->len, ret);
+		tdxq_stat_add(leaked_bytes, buf->len);
+	} else {
+		tdxq_stat_inc(conversions_private);
+		tdxq_free_pages(buf->va, buf->len, buf->contig);
+	}
+	kfree(buf);
+}
+
+/**
+ * tdxq_buf_get() - take a zeroed shared buffer of at least @len bytes
+ * @len: bytes needed, header included
+ *
+ * Reuses the smallest pooled buffer that fits, or allocates and converts a
+ * new one of exactly tdxq_buf_len_for()-class size.
+ * Return: the buffer, or NULL when memory or conversion failed.
+ */
+struct tdxq_buf *tdxq_buf_get(size_t len)
+{
+	struct tdxq_buf *buf, *best = NULL;
+
+	spin_lock(&tdxq_pool_lock);
+	list_for_each_entry(buf, &tdxq_pool, node) {
+		if (buf->len >= len && (!best || buf->len < best->len))
+			best = buf;
+	}
+	if (best) {
+		list_del(&best->node);
+		tdxq_pool_bytes -= best->len;
+		tdxq_stat_sub(pooled_bytes, best->len);
+	}
+	spin_unlock(&tdxq_pool_lock);
+
+	if (!best)
+		best = tdxq_buf_alloc(len);
+	if (best)
+		memset(best->va, 0, best->len);
+	return best;
+}
+
+/**
+ * tdxq_buf_put() - return a buffer the host no longer owns to the pool
+ * @buf: buffer from tdxq_buf_get()
+ *
+ * Buffers that would push the pool over pool_max_bytes are converted back
+ * and freed at once; large ones are trimmed later when idle.
+ */
+void tdxq_buf_put(struct tdxq_buf *buf)
+{
+	bool keep;
+
+	spin_lock(&tdxq_pool_lock);
+	keep = tdxq_pool_bytes + buf->len <= tdxq_cfg.pool_max_bytes;
+	if (keep) {
+		buf->idle_since = jiffies;
+		list_add(&buf->node, &tdxq_pool);
+		tdxq_pool_bytes += buf->len;
+		tdxq_stat_add(pooled_bytes, buf->len);
+	}
+	spin_unlock(&tdxq_pool_lock);
+
+	if (!keep) {
+		tdxq_buf_release(buf);
+		return;
+	}
+	if (buf->len > tdxq_cfg.pool_keep_bytes)
+		mod_delayed_work(system_wq, &tdxq_trim_work,
+				 msecs_to_jiffies(tdxq_cfg.pool_idle_ms));
+}
+
+/**
+ * tdxq_buf_quarantine() - hold back a buffer the host still owns
+ * @buf: buffer whose request timed out or was interrupted
+ *
+ * It stays out of the pool until its status leaves IN_FLIGHT.
+ */
+void tdxq_buf_quarantine(struct tdxq_buf *buf)
+{
+	spin_lock(&tdxq_pool_lock);
+	list_add_tail(&buf->node, &tdxq_quarantine);
+	spin_unlock(&tdxq_pool_lock);
+	tdxq_stat_inc(quarantined);
+	mod_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+}
+
+/**
+ * tdxq_sharedbuf_kick() - look at the quarantine now
+ *
+ * Called from the notify interrupt: a completion may have freed a buffer.
+ */
+void tdxq_sharedbuf_kick(void)
+{
+	if (atomic64_read(&tdxq_stats.quarantined))
+		mod_delayed_work(system_wq, &tdxq_reap_work, 0);
+}
+
+static bool tdxq_host_owns(struct tdxq_buf *buf)
+{
+	struct tdx_quote_buf_hdr *hdr = buf->va;
+
+	return READ_ONCE(hdr->status) == GET_QUOTE_IN_FLIGHT;
+}
+
+static void tdxq_reap_fn(struct work_struct *work)
+{
+	struct tdxq_buf *buf, *tmp;
+	LIST_HEAD(done);
+	bool more;
+
+	spin_lock(&tdxq_pool_lock);
+	list_for_each_entry_safe(buf, tmp, &tdxq_quarantine, node) {
+		if (!tdxq_host_owns(buf))
+			list_move(&buf->node, &done);
+	}
+	more = !list_empty(&tdxq_quarantine);
+	spin_unlock(&tdxq_pool_lock);
+
+	list_for_each_entry_safe(buf, tmp, &done, node) {
+		list_del(&buf->node);
+		tdxq_stat_dec(quarantined);
+		tdxq_buf_put(buf);
+	}
+	if (more)
+		mod_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+}
+
+static void tdxq_trim_fn(struct work_struct *work)
+{
+	unsigned long idle = msecs_to_jiffies(tdxq_cfg.pool_idle_ms);
+	unsigned long next = 0;
+	struct tdxq_buf *buf, *tmp;
+	LIST_HEAD(done);
+
+	spin_lock(&tdxq_pool_lock);
+	list_for_each_entry_safe(buf, tmp, &tdxq_pool, node) {
+		if (buf->len <= tdxq_cfg.pool_keep_bytes)
+			continue;
+		if (time_after_eq(jiffies, buf->idle_since + idle)) {
+			list_move(&buf->node, &done);
+			tdxq_pool_bytes -= buf->len;
+			tdxq_stat_sub(pooled_bytes, buf->len);
+		} else if (!next || time_before(buf->idle_since + idle, next)) {
+			next = buf->idle_since + idle;
+		}
+	}
+	spin_unlock(&tdxq_pool_lock);
+
+	list_for_each_entry_safe(buf, tmp, &done, node) {
+		list_del(&buf->node);
+		tdxq_buf_release(buf);
+	}
+	if (next)
+		mod_delayed_work(system_wq, &tdxq_trim_work,
+				 max_t(long, next - jiffies, 1));
+}
+
+/**
+ * tdxq_sharedbuf_exit() - give back every buffer at unload
+ *
+ * Pooled buffers are converted back and freed. Quarantined ones the host
+ * still owns are leaked, with a warning: the host may write them any time.
+ */
+void tdxq_sharedbuf_exit(void)
+{
+	struct tdxq_buf *buf, *tmp;
+	size_t leaked = 0;
+
+	cancel_delayed_work_sync(&tdxq_reap_work);
+	cancel_delayed_work_sync(&tdxq_trim_work);
+
+	list_for_each_entry_safe(buf, tmp, &tdxq_quarantine, node) {
+		list_del(&buf->node);
+		tdxq_stat_dec(quarantined);
+		if (tdxq_host_owns(buf)) {
+			leaked += buf->len;
+			tdxq_stat_add(leaked_bytes, buf->len);
+			kfree(buf);
+			continue;
+		}
+		tdxq_buf_release(buf);
+	}
+	list_for_each_entry_safe(buf, tmp, &tdxq_pool, node) {
+		list_del(&buf->node);
+		tdxq_pool_bytes -= buf->len;
+		tdxq_stat_sub(pooled_bytes, buf->len);
+		tdxq_buf_release(buf);
+	}
+	if (leaked)
+		pr_warn("host still owns %zu bytes of shared buffers; leaving them allocated\n",
+			leaked);
+}

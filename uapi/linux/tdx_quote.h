@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * tdx_quote.h - userspace ABI of the tdx_quote module (/dev/tdx_quote)
+ *
+ * The device turns a TDREPORT into a signed attestation Quote through the
+ * TDG.VP.VMCALL<GetQuote> hypercall. Only root can open it (mode 0600).
+ *
+ * Extensibility: every structure passed by pointer may grow at its end.
+ * The kernel takes the structure size from the ioctl number
+ * (_IOC_SIZE(cmd)): a caller built against an older, shorter structure
+ * gets the new fields as zero; a caller with a longer structure must
+ * leave the bytes the kernel does not know at zero (-E2BIG otherwise).
+ * Fields named "reserved" and undefined flag bits must be zero (-EINVAL).
+ * Pointers travel as __u64.
+ */
+#ifndef _UAPI_LINUX_TDX_QUOTE_H
+#define _UAPI_LINUX_TDX_QUOTE_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define TDX_QUOTE_DEVICE		"/dev/tdx_quote"
+
+#define TDX_QUOTE_REPORTDATA_LEN	64
+#define TDX_QUOTE_TDREPORT_LEN		1024
+
+/**
+ * struct tdx_quote_report_req - TDREPORT request
+ * @reportdata: in: 64 bytes of caller data, placed at TDREPORT offset 128
+ * @tdreport: out: the TDREPORT_STRUCT
+ *
+ * Same layout and number as the upstream TDX_CMD_GET_REPORT0.
+ */
+struct tdx_quote_report_req {
+	__u8 reportdata[TDX_QUOTE_REPORTDATA_LEN];
+	__u8 tdreport[TDX_QUOTE_TDREPORT_LEN];
+};
+
+/*
+ * TDX_QUOTE_CMD_GET_REPORT - get a TDREPORT (0xC4405401)
+ *
+ * Errors: EFAULT bad pointer; EIO the TDX module refused (TDG.MR.REPORT);
+ * ENODEV no host; EINTR signal while waiting for the host.
+ */
+#define TDX_QUOTE_CMD_GET_REPORT	_IOWR('T', 1, struct tdx_quote_report_req)
+
+/**
+ * struct tdx_quote_get_quote - Quote request
+ * @flags: in: must be 0
+ * @timeout_ms: in: give up after this long; 0 = module parameter timeout_ms
+ * @reportdata: in: 64 bytes of caller data, bound into the quote
+ * @quote: in: user pointer to the output buffer
+ * @quote_len: in: capacity of @quote; out: length of the quote, or on
+ *	ENOSPC the length needed
+ * @host_status: out: raw GetQuote status word the host wrote (0 success,
+ *	0x8000000000000000 error, 0x8000000000000001 service unavailable,
+ *	0xffffffffffffffff still in flight), for diagnosis
+ * @vmcall_status: out: raw status of the last TDG.VP.VMCALL<GetQuote>
+ *	(0 success, 1 retry, 0x8000000000000000 invalid operand, ...)
+ * @buf_len: out: size of the shared buffer that carried the request
+ * @reserved: must be 0
+ */
+struct tdx_quote_get_quote {
+	__u32 flags;
+	__u32 timeout_ms;
+	__u8 reportdata[TDX_QUOTE_REPORTDATA_LEN];
+	__u64 quote;
+	__u64 quote_len;
+	__u64 host_status;
+	__u64 vmcall_status;
+	__u64 buf_len;
+	__u64 reserved[4];
+};
+
+/*
+ * TDX_QUOTE_CMD_GET_QUOTE - get a Quote for fresh TDREPORT
+ *
+ * The caller does not need to know the quote size: the module sizes the
+ * shared buffer itself and grows it when the host says the quote did not
+ * fit. Errors:
+ *   EINVAL	flags or reserved fields not zero
+ *   E2BIG	structure longer than the kernel knows, with non-zero tail
+ *   EFAULT	bad pointer
+ *   ENOSPC	the quote is longer than quote_len; quote_len says how long
+ *   EFBIG	the quote needs a buffer larger than max_quote_size
+ *   ETIMEDOUT	no answer within the timeout (the buffer stays with the
+ *		host, quarantined, until the host lets go of it)
+ *   EINTR	a signal arrived while waiting (same quarantine)
+ *   EBUSY	the host kept answering RETRY until the timeout
+ *   EHOSTDOWN	the host has no quote service (SERVICE_UNAVAILABLE)
+ *   EIO	the host reported an error (status ERROR)
+ *   EREMOTEIO	the host refused the GetQuote hypercall (vmcall_status)
+ *   EPROTO	the host broke the protocol (out_len beyond the buffer,
+ *		unknown status); logged, rate-limited
+ *   ENOMEM	no memory for, or no conversion of, a shared buffer
+ *   ENODEV	no host
+ */
+#define TDX_QUOTE_CMD_GET_QUOTE		_IOWR('T', 0x10, struct tdx_quote_get_quote)
+
+/* notify_mode values */
+#define TDX_QUOTE_NOTIFY_NONE		0	/* no host yet */
+#define TDX_QUOTE_NOTIFY_IRQ		1	/* event-notify interrupt */
+#define TDX_QUOTE_NOTIFY_POLL		2	/* adaptive polling */
+
+/**
+ * struct tdx_quote_stats - counters since the module was loaded
+ *
+ * The same values are readable as files in
+ * /sys/class/misc/tdx_quote/stats/ (one file per field).
+ */
+struct tdx_quote_stats {
+	__u64 requests;			/* GET_QUOTE calls that reached the host path */
+	__u64 successes;
+	__u64 fail_timeout;
+	__u64 fail_interrupted;
+	__u64 fail_service_unavailable;
+	__u64 fail_host_error;
+	__u64 fail_host_protocol;
+	__u64 fail_vmcall;
+	__u64 fail_busy;
+	__u64 fail_too_large;
+	__u64 fail_nomem;
+	__u64 fail_no_space;
+	__u64 in_flight;		/* requests now owned by the host */
+	__u64 quarantined;		/* buffers now held back from reuse */
+	__u64 conversions_shared;	/* private->shared conversions */
+	__u64 conversions_private;	/* shared->private conversions */
+	__u64 pooled_bytes;		/* shared bytes now kept in the pool */
+	__u64 leaked_bytes;		/* bytes given up after a failed conversion
+					 * or still owned by the host at unload */
+	__u64 interrupts;		/* event-notify interrupts received */
+	__u64 poll_wakeups;		/* status re-checks woken by a timer */
+	__u64 host_retries;		/* GetQuote answered RETRY */
+	__u64 buffer_grows;		/* resubmits with a larger buffer */
+};
+
+/**
+ * struct tdx_quote_info - module state
+ * @version: module version string, NUL-terminated
+ * @host: host name ("tdx" or the simulated host's name), NUL-terminated
+ * @notify_mode: TDX_QUOTE_NOTIFY_*
+ * @notify_vector: interrupt vector registered with the host (IRQ mode)
+ * @notify_cpu: CPU the vector is bound to (IRQ mode)
+ * @max_inflight: requests the module keeps in flight at most
+ * @max_quote_size: largest shared buffer the module will use, bytes
+ * @host_max_quote_size: host-advertised maximum, 0 if not advertised
+ * @next_buf_len: shared buffer size the next request starts with
+ * @timeout_ms: default request timeout
+ * @reserved: zero
+ * @stats: counters
+ */
+struct tdx_quote_info {
+	char version[16];
+	char host[16];
+	__u32 notify_mode;
+	__u32 notify_vector;
+	__u32 notify_cpu;
+	__u32 max_inflight;
+	__u64 max_quote_size;
+	__u64 host_max_quote_size;
+	__u64 next_buf_len;
+	__u32 timeout_ms;
+	__u32 reserved[7];
+	struct tdx_quote_stats stats;
+};
+
+/*
+ * TDX_QUOTE_CMD_INFO - read limits, notification mode and counters
+ *
+ * Errors: EFAULT bad pointer.
+ */
+#define TDX_QUOTE_CMD_INFO		_IOR('T', 0x11, struct tdx_quote_info)
+
+#endif /* _UAPI_LINUX_TDX_QUOTE_H */

@@ -50,7 +50,7 @@ checkpatch:
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | \
-		tee /tmp/tdxq-sparse.log; \
-	! grep -E "warning|error" /tmp/tdxq-sparse.log
+		tee $(CURDIR)/.sparse.log; \
+	! grep -E "warning|error" $(CURDIR)/.sparse.log
 
 check: unit checkpatch sparse vm-test

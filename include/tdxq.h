@@ -11,9 +11,10 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include <uapi/linux/tdx_quote.h>
+
 #include "tdxq_host.h"
 
-struct tdx_quote_info;
 struct attribute_group;
 
 /* ---- module parameters (main.c) ---- */
@@ -51,50 +52,25 @@ extern const struct tdxq_host_ops *tdxq_host;
 
 /* ---- counters (stats.c) ---- */
 
-/* One entry per field of struct tdx_quote_stats, in the same order. */
-#define TDXQ_STATS(X)			\
-	X(requests)			\
-	X(successes)			\
-	X(fail_timeout)			\
-	X(fail_interrupted)		\
-	X(fail_service_unavailable)	\
-	X(fail_host_error)		\
-	X(fail_host_protocol)		\
-	X(fail_vmcall)			\
-	X(fail_busy)			\
-	X(fail_too_large)		\
-	X(fail_nomem)			\
-	X(fail_no_space)		\
-	X(in_flight)			\
-	X(quarantined)			\
-	X(conversions_shared)		\
-	X(conversions_private)		\
-	X(pooled_bytes)			\
-	X(leaked_bytes)			\
-	X(interrupts)			\
-	X(poll_wakeups)			\
-	X(host_retries)			\
-	X(buffer_grows)
+/*
+ * Counters are the fields of struct tdx_quote_stats, kept as atomics in
+ * uapi order: tdxq_stat_inc(requests) counts stats.requests.
+ */
+#define TDXQ_NR_STATS		(sizeof(struct tdx_quote_stats) / sizeof(__u64))
+#define TDXQ_STAT_IDX(field)	(offsetof(struct tdx_quote_stats, field) / sizeof(__u64))
 
-#define TDXQ_STAT_FIELD(name) atomic64_t name;
-struct tdxq_stats {
-	TDXQ_STATS(TDXQ_STAT_FIELD)
-};
-#undef TDXQ_STAT_FIELD
+extern atomic64_t tdxq_counters[TDXQ_NR_STATS];
 
-extern struct tdxq_stats tdxq_stats;
-
-#define tdxq_stat_inc(name)		atomic64_inc(&tdxq_stats.name)
-#define tdxq_stat_dec(name)		atomic64_dec(&tdxq_stats.name)
-#define tdxq_stat_add(name, v)		atomic64_add((v), &tdxq_stats.name)
-#define tdxq_stat_sub(name, v)		atomic64_sub((v), &tdxq_stats.name)
+#define tdxq_stat(field)		(&tdxq_counters[TDXQ_STAT_IDX(field)])
+#define tdxq_stat_read(field)		atomic64_read(tdxq_stat(field))
+#define tdxq_stat_inc(field)		atomic64_inc(tdxq_stat(field))
+#define tdxq_stat_dec(field)		atomic64_dec(tdxq_stat(field))
+#define tdxq_stat_add(field, v)		atomic64_add((v), tdxq_stat(field))
+#define tdxq_stat_sub(field, v)		atomic64_sub((v), tdxq_stat(field))
 
 extern const struct attribute_group *tdxq_stats_groups[];
 
-/**
- * tdxq_stats_fill() - copy the counters into an INFO reply
- * @info: destination
- */
+void tdxq_stats_init(void);
 void tdxq_stats_fill(struct tdx_quote_info *info);
 
 /* ---- shared buffers (sharedbuf.c) ---- */

@@ -6,19 +6,13 @@
 #define TDXQ_COMPAT_H
 
 #include <linux/mmzone.h>
-#include <linux/version.h>
 
 /*
- * Largest order the buddy allocator hands out. MAX_ORDER was exclusive
- * up to 6.3, inclusive from 6.4, and renamed MAX_PAGE_ORDER in 6.8.
+ * Largest block the buddy allocator hands out. MAX_ORDER changed meaning
+ * in 6.4 and became MAX_PAGE_ORDER in 6.8; MAX_ORDER_NR_PAGES is the
+ * largest block's page count in all of them.
  */
-#if defined(MAX_PAGE_ORDER)
-#define TDXQ_BUDDY_MAX_ORDER	MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define TDXQ_BUDDY_MAX_ORDER	MAX_ORDER
-#else
-#define TDXQ_BUDDY_MAX_ORDER	(MAX_ORDER - 1)
-#endif
+#define TDXQ_BUDDY_MAX_BYTES	(MAX_ORDER_NR_PAGES * PAGE_SIZE)
 
 /* alloc_contig_range() exists only with CONFIG_CONTIG_ALLOC. */
 #if IS_ENABLED(CONFIG_CONTIG_ALLOC)
@@ -34,13 +28,6 @@
 #if TDXQ_HAVE_CONTIG_ALLOC
 #define tdxq_alloc_contig_range(start, end, gfp) \
 	alloc_contig_range((start), (end), MIGRATE_MOVABLE, (gfp))
-#endif
-
-/* Sending a vector to one CPU through its local APIC (simulated host). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#define tdxq_apic_send_ipi(cpu, vector)	__apic_send_IPI((cpu), (vector))
-#else
-#define tdxq_apic_send_ipi(cpu, vector)	apic->send_IPI((cpu), (vector))
 #endif
 
 #endif /* TDXQ_COMPAT_H */

@@ -127,6 +127,7 @@ static int __init tdxq_init(void)
 {
 	int ret;
 
+	tdxq_stats_init();
 	ret = tdxq_check_params();
 	if (ret)
 		return ret;

@@ -115,14 +115,19 @@ static u64 tdxq_us_left(ktime_t deadline)
 	return left > 0 ? left : 0;
 }
 
+static bool tdxq_slot_try_get(void)
+{
+	return atomic_add_unless(&tdxq_slots_used, 1, tdxq_cfg.max_inflight);
+}
+
 /* Take one of max_inflight slots. */
 static int tdxq_slot_get(ktime_t deadline)
 {
 	long ret;
 
 	ret = wait_event_interruptible_hrtimeout(tdxq_slot_wq,
-		atomic_add_unless(&tdxq_slots_used, 1, tdxq_cfg.max_inflight),
-		ktime_sub(deadline, ktime_get()));
+						 tdxq_slot_try_get(),
+						 ktime_sub(deadline, ktime_get()));
 	if (ret == -ERESTARTSYS) {
 		tdxq_stat_inc(fail_interrupted);
 		return -EINTR;

@@ -22,7 +22,6 @@
 #include "tdxq_compat.h"
 #include "tdxq_ghci.h"
 
-#define TDXQ_BUDDY_MAX_BYTES	(PAGE_SIZE << TDXQ_BUDDY_MAX_ORDER)
 #define TDXQ_MIN_BUF_LEN	SZ_16K
 #define TDXQ_REAP_PERIOD	HZ
 
@@ -258,7 +257,7 @@ void tdxq_buf_quarantine(struct tdxq_buf *buf)
  */
 void tdxq_sharedbuf_kick(void)
 {
-	if (atomic64_read(&tdxq_stats.quarantined))
+	if (tdxq_stat_read(quarantined))
 		mod_delayed_work(system_wq, &tdxq_reap_work, 0);
 }
 

@@ -541,6 +541,5 @@ sim.o: /work/main/src/sim/sim.c \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/vmalloc.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/pgtable_areas.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/irq_vectors.h \
- /work/main/include/tdxq_compat.h include/generated/uapi/linux/version.h \
  /work/main/include/tdxq_ghci.h /work/main/include/tdxq_host.h \
  /work/main/src/sim/sim.h

@@ -33,7 +33,6 @@
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 
-#include "tdxq_compat.h"
 #include "tdxq_ghci.h"
 #include "tdxq_host.h"
 #include "sim.h"
@@ -187,7 +186,7 @@ static void sim_raise_notify(void)
 
 	if (!notify || cpu < 0 || !cpu_online(cpu))
 		return;
-	tdxq_apic_send_ipi(cpu, READ_ONCE(sim_notify_vector));
+	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
 	sim_irqs_sent++;
 }
 
@@ -219,6 +218,7 @@ static void sim_complete(struct work_struct *work)
 	}
 	sim_gpa_copy(req->pa + offsetof(struct tdx_quote_buf_hdr, out_len),
 		     &out_len, sizeof(out_len), true);
+	/* Quote and out_len before the status, as QEMU does. */
 	smp_wmb();
 	sim_gpa_write_status(req->pa, status);
 	sim_quotes++;

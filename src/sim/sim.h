@@ -7,6 +7,11 @@
 
 #include <linux/types.h>
 
+#include "tdxq_host.h"
+
+/* What tdx_quote looks up with host=sim. */
+extern const struct tdxq_host_ops tdx_quote_sim_host_ops;
+
 /**
  * sim_fill_tdreport() - a fake but well-formed TDREPORT_STRUCT
  * @tdreport: 1024 bytes out

@@ -126,8 +126,8 @@ struct tdx_quote_stats {
 	__u64 conversions_shared;	/* private->shared conversions */
 	__u64 conversions_private;	/* shared->private conversions */
 	__u64 pooled_bytes;		/* shared bytes now kept in the pool */
-	__u64 leaked_bytes;		/* bytes given up after a failed conversion
-					 * or still owned by the host at unload */
+	/* bytes given up: failed conversion, or host-owned at unload */
+	__u64 leaked_bytes;
 	__u64 interrupts;		/* event-notify interrupts received */
 	__u64 poll_wakeups;		/* status re-checks woken by a timer */
 	__u64 host_retries;		/* GetQuote answered RETRY */

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Print the path of a checkpatch.pl, extracting it (with the files it
+# reads) from Debian's linux-source tarball into a cache on first use.
+set -euo pipefail
+cache=${TDXQ_CACHE:-/var/cache/tdx-quote}/checkpatch
+tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+if [ -z "$tarball" ]; then
+	echo "no /usr/src/linux-source-*.tar.xz: apt-get install linux-source" >&2
+	exit 1
+fi
+top=$(basename "$tarball" .tar.xz)
+if [ ! -f "$cache/$top/scripts/checkpatch.pl" ]; then
+	mkdir -p "$cache"
+	tar -xJf "$tarball" -C "$cache" --wildcards \
+		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
+		"$top/scripts/const_structs.checkpatch" >&2
+fi
+echo "$cache/$top/scripts/checkpatch.pl"

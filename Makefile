@@ -10,7 +10,7 @@ VERSION := $(shell cat VERSION)
 
 MODULES := tdx_quote.ko tdx_quote_sim.ko
 
-.PHONY: all modules tools clean check unit vm-test vm-shell demo checkpatch sparse deps
+.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps
 
 all: modules tools
 
@@ -39,8 +39,13 @@ vm-test: modules tools
 vm-shell: modules tools
 	$(MAKE) -C tests/vm shell KVER=$(KVER)
 
-demo: deps modules tools
-	$(MAKE) -C tests/vm demo KVER=$(KVER)
+# deps first, then a fresh make: KVER is only known once headers are in.
+demo:
+	tests/deps.sh
+	$(MAKE) demo-run
+
+demo-run: modules tools
+	KVER=$(KVER) tests/vm/demo.sh
 
 CHECKPATCH ?= $(shell tests/find-checkpatch.sh)
 checkpatch:

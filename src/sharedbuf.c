@@ -40,7 +40,7 @@ static DECLARE_DELAYED_WORK(tdxq_trim_work, tdxq_trim_fn);
  * @payload: bytes after the GetQuote header
  *
  * Sizes come in classes so that buffers are reusable: powers of two from
- * 16 KiB up to the buddy limit, then multiples of the buddy limit.
+ * 16 KiB up to the buddy limit, then whole MiB.
  * Return: buffer length in bytes, a multiple of the GetQuote alignment.
  */
 size_t tdxq_buf_len_for(size_t payload)
@@ -51,7 +51,7 @@ size_t tdxq_buf_len_for(size_t payload)
 		return TDXQ_MIN_BUF_LEN;
 	if (need <= TDXQ_BUDDY_MAX_BYTES)
 		return roundup_pow_of_two(need);
-	return ALIGN(need, TDXQ_BUDDY_MAX_BYTES);
+	return ALIGN(need, SZ_1M);
 }
 
 #if TDXQ_HAVE_CONTIG_ALLOC
@@ -209,30 +209,42 @@ struct tdxq_buf *tdxq_buf_get(size_t len)
  * tdxq_buf_put() - return a buffer the host no longer owns to the pool
  * @buf: buffer from tdxq_buf_get()
  *
- * Buffers that would push the pool over pool_max_bytes are converted back
- * and freed at once; large ones are trimmed later when idle.
+ * The pool keeps the most recently used buffers: to stay within
+ * pool_max_bytes it converts back and frees the least recently used ones
+ * (or @buf itself if it alone is over the cap). Large buffers are trimmed
+ * later when idle.
  */
 void tdxq_buf_put(struct tdxq_buf *buf)
 {
-	bool keep;
+	bool large = buf->len > tdxq_cfg.pool_keep_bytes;
+	struct tdxq_buf *old, *tmp;
+	LIST_HEAD(evict);
 
-	spin_lock(&tdxq_pool_lock);
-	keep = tdxq_pool_bytes + buf->len <= tdxq_cfg.pool_max_bytes;
-	if (keep) {
-		buf->idle_since = jiffies;
-		list_add(&buf->node, &tdxq_pool);
-		tdxq_pool_bytes += buf->len;
-		tdxq_stat_add(pooled_bytes, buf->len);
-	}
-	spin_unlock(&tdxq_pool_lock);
-
-	if (!keep) {
+	if (buf->len > tdxq_cfg.pool_max_bytes) {
 		tdxq_buf_release(buf);
 		return;
 	}
-	if (buf->len > tdxq_cfg.pool_keep_bytes)
-		mod_delayed_work(system_wq, &tdxq_trim_work,
-				 msecs_to_jiffies(tdxq_cfg.pool_idle_ms));
+
+	spin_lock(&tdxq_pool_lock);
+	buf->idle_since = jiffies;
+	list_add(&buf->node, &tdxq_pool);
+	tdxq_pool_bytes += buf->len;
+	tdxq_stat_add(pooled_bytes, buf->len);
+	while (tdxq_pool_bytes > tdxq_cfg.pool_max_bytes) {
+		old = list_last_entry(&tdxq_pool, struct tdxq_buf, node);
+		list_move(&old->node, &evict);
+		tdxq_pool_bytes -= old->len;
+		tdxq_stat_sub(pooled_bytes, old->len);
+	}
+	spin_unlock(&tdxq_pool_lock);
+
+	list_for_each_entry_safe(old, tmp, &evict, node) {
+		list_del(&old->node);
+		tdxq_buf_release(old);
+	}
+	if (large && !delayed_work_pending(&tdxq_trim_work))
+		schedule_delayed_work(&tdxq_trim_work,
+				      msecs_to_jiffies(tdxq_cfg.pool_idle_ms));
 }
 
 /**

@@ -10,7 +10,7 @@ VERSION := $(shell cat VERSION)
 
 MODULES := tdx_quote.ko tdx_quote_sim.ko
 
-.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps
+.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps uapi-check
 
 all: modules tools
 
@@ -58,4 +58,9 @@ sparse:
 		tee $(CURDIR)/.sparse.log; \
 	! grep -E "warning|error" $(CURDIR)/.sparse.log
 
-check: unit checkpatch sparse vm-test
+# The uapi header must stand alone in strict C90 userspace.
+uapi-check:
+	printf '#include <linux/tdx_quote.h>\nint main(void) { return 0; }\n' | \
+		$(CC) -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -o /dev/null -
+
+check: uapi-check unit checkpatch sparse vm-test

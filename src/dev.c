@@ -12,9 +12,6 @@
 
 #include "tdxq.h"
 
-/* Longest timeout a caller may ask for: one hour. */
-#define TDXQ_MAX_TIMEOUT_MS	(60U * 60 * 1000)
-
 static long tdxq_ioctl_get_report(void __user *argp)
 {
 	struct tdx_quote_report_req *req;
@@ -53,7 +50,7 @@ static long tdxq_ioctl_get_quote(void __user *argp, size_t usize)
 	if (ret)
 		return ret;
 	if (req.flags || !tdxq_all_zero(req.reserved, sizeof(req.reserved)) ||
-	    req.timeout_ms > TDXQ_MAX_TIMEOUT_MS)
+	    req.timeout_ms > TDX_QUOTE_MAX_TIMEOUT_MS)
 		return -EINVAL;
 
 	ret = tdxq_get_quote(req.reportdata, req.timeout_ms, &res);

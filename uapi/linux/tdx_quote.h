@@ -11,7 +11,7 @@
  * gets the new fields as zero; a caller with a longer structure must
  * leave the bytes the kernel does not know at zero (-E2BIG otherwise).
  * Fields named "reserved" and undefined flag bits must be zero (-EINVAL).
- * Pointers travel as __u64.
+ * Pointers travel as __u64. Unknown ioctl numbers fail with ENOTTY.
  */
 #ifndef _UAPI_LINUX_TDX_QUOTE_H
 #define _UAPI_LINUX_TDX_QUOTE_H
@@ -40,18 +40,19 @@ struct tdx_quote_report_req {
  * TDX_QUOTE_CMD_GET_REPORT - get a TDREPORT (0xC4405401)
  *
  * Errors: EFAULT bad pointer; EIO the TDX module refused (TDG.MR.REPORT);
- * ENODEV no host; EINTR signal while waiting for the host.
+ * ENOMEM no memory.
  */
 #define TDX_QUOTE_CMD_GET_REPORT	_IOWR('T', 1, struct tdx_quote_report_req)
 
 /**
  * struct tdx_quote_get_quote - Quote request
  * @flags: in: must be 0
- * @timeout_ms: in: give up after this long; 0 = module parameter timeout_ms
+ * @timeout_ms: in: give up after this long; 0 = module parameter timeout_ms;
+ *	at most TDX_QUOTE_MAX_TIMEOUT_MS
  * @reportdata: in: 64 bytes of caller data, bound into the quote
  * @quote: in: user pointer to the output buffer
  * @quote_len: in: capacity of @quote; out: length of the quote, or on
- *	ENOSPC the length needed
+ *	ENOSPC and EFBIG the length needed
  * @host_status: out: raw GetQuote status word the host wrote (0 success,
  *	0x8000000000000000 error, 0x8000000000000001 service unavailable,
  *	0xffffffffffffffff still in flight), for diagnosis
@@ -72,16 +73,21 @@ struct tdx_quote_get_quote {
 	__u64 reserved[4];
 };
 
+#define TDX_QUOTE_MAX_TIMEOUT_MS	3600000U
+
 /*
- * TDX_QUOTE_CMD_GET_QUOTE - get a Quote for fresh TDREPORT
+ * TDX_QUOTE_CMD_GET_QUOTE - get a Quote for a fresh TDREPORT
  *
  * The caller does not need to know the quote size: the module sizes the
  * shared buffer itself and grows it when the host says the quote did not
  * fit. Errors:
- *   EINVAL	flags or reserved fields not zero
+ *   EINVAL	flags or reserved fields not zero, timeout_ms above
+ *		TDX_QUOTE_MAX_TIMEOUT_MS, or a structure too short to hold
+ *		the fields before @reserved
  *   E2BIG	structure longer than the kernel knows, with non-zero tail
  *   EFAULT	bad pointer
  *   ENOSPC	the quote is longer than quote_len; quote_len says how long
+ *		(that quote is discarded: a retry gets a fresh one)
  *   EFBIG	the quote needs a buffer larger than max_quote_size
  *   ETIMEDOUT	no answer within the timeout (the buffer stays with the
  *		host, quarantined, until the host lets go of it)
@@ -93,7 +99,6 @@ struct tdx_quote_get_quote {
  *   EPROTO	the host broke the protocol (out_len beyond the buffer,
  *		unknown status); logged, rate-limited
  *   ENOMEM	no memory for, or no conversion of, a shared buffer
- *   ENODEV	no host
  */
 #define TDX_QUOTE_CMD_GET_QUOTE		_IOWR('T', 0x10, struct tdx_quote_get_quote)
 

@@ -47,11 +47,16 @@ demo:
 demo-run: modules tools
 	KVER=$(KVER) tests/vm/demo.sh
 
-CHECKPATCH ?= $(shell tests/find-checkpatch.sh)
+KERNEL_SCRIPTS = $(shell tests/kernel-scripts.sh)
+KERNEL_SOURCES = src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h
+
+# checkpatch --strict, and kernel-doc on every documented function/struct.
 checkpatch:
-	perl $(CHECKPATCH) --no-tree --strict --quiet --terse \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h
+	@scripts=$(KERNEL_SCRIPTS) && \
+	perl $$scripts/checkpatch.pl --no-tree --strict --quiet --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $(KERNEL_SOURCES) && \
+	perl $$scripts/kernel-doc -none -Werror $(KERNEL_SOURCES) && \
+	echo "checkpatch --strict and kernel-doc: clean"
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | \

@@ -69,13 +69,13 @@ static u64 tdxq_vmcall(u64 fn, u64 arg12, u64 arg13, u64 *out11)
 /**
  * tdxq_tdx_guest_detected() - is this an Intel TDX guest?
  *
- * Reads CPUID leaf 0x21, which the TDX module answers with "IntelTDX    ".
  * Return: true inside a TD.
  */
 bool tdxq_tdx_guest_detected(void)
 {
 	u32 eax, sig[3];
 
+	/* A TD finds the signature "IntelTDX    " in CPUID leaf 0x21. */
 	if (boot_cpu_data.cpuid_level < TDX_CPUID_LEAF)
 		return false;
 	cpuid_count(TDX_CPUID_LEAF, 0, &eax, &sig[0], &sig[2], &sig[1]);

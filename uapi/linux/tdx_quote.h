@@ -109,12 +109,34 @@ struct tdx_quote_get_quote {
 
 /**
  * struct tdx_quote_stats - counters since the module was loaded
+ * @requests: GET_QUOTE calls that reached the host path
+ * @successes: quotes delivered
+ * @fail_timeout: requests that timed out (ETIMEDOUT)
+ * @fail_interrupted: requests interrupted by a signal (EINTR)
+ * @fail_service_unavailable: host had no quote service (EHOSTDOWN)
+ * @fail_host_error: host status ERROR (EIO)
+ * @fail_host_protocol: host broke the protocol (EPROTO)
+ * @fail_vmcall: GetQuote hypercall refused (EREMOTEIO)
+ * @fail_busy: host answered RETRY until the timeout (EBUSY)
+ * @fail_too_large: quote needed more than max_quote_size (EFBIG)
+ * @fail_nomem: no memory or no conversion for a buffer (ENOMEM)
+ * @fail_no_space: caller's buffer too small (ENOSPC)
+ * @in_flight: requests now owned by the host and waited for
+ * @quarantined: buffers now held back because the host still owns them
+ * @conversions_shared: private-to-shared conversions
+ * @conversions_private: shared-to-private conversions
+ * @pooled_bytes: shared bytes now kept in the pool
+ * @leaked_bytes: bytes given up: failed conversion, or host-owned at unload
+ * @interrupts: event-notify interrupts received
+ * @poll_wakeups: status re-checks woken by a timer rather than an interrupt
+ * @host_retries: GetQuote answered RETRY
+ * @buffer_grows: resubmits with a larger buffer
  *
  * The same values are readable as files in
  * /sys/class/misc/tdx_quote/stats/ (one file per field).
  */
 struct tdx_quote_stats {
-	__u64 requests;			/* GET_QUOTE calls that reached the host path */
+	__u64 requests;
 	__u64 successes;
 	__u64 fail_timeout;
 	__u64 fail_interrupted;
@@ -126,17 +148,16 @@ struct tdx_quote_stats {
 	__u64 fail_too_large;
 	__u64 fail_nomem;
 	__u64 fail_no_space;
-	__u64 in_flight;		/* requests now owned by the host */
-	__u64 quarantined;		/* buffers now held back from reuse */
-	__u64 conversions_shared;	/* private->shared conversions */
-	__u64 conversions_private;	/* shared->private conversions */
-	__u64 pooled_bytes;		/* shared bytes now kept in the pool */
-	/* bytes given up: failed conversion, or host-owned at unload */
+	__u64 in_flight;
+	__u64 quarantined;
+	__u64 conversions_shared;
+	__u64 conversions_private;
+	__u64 pooled_bytes;
 	__u64 leaked_bytes;
-	__u64 interrupts;		/* event-notify interrupts received */
-	__u64 poll_wakeups;		/* status re-checks woken by a timer */
-	__u64 host_retries;		/* GetQuote answered RETRY */
-	__u64 buffer_grows;		/* resubmits with a larger buffer */
+	__u64 interrupts;
+	__u64 poll_wakeups;
+	__u64 host_retries;
+	__u64 buffer_grows;
 };
 
 /**

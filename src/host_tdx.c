@@ -3,6 +3,8 @@
  * The real host: TDCALLs issued by this module itself, so that it works on
  * kernels that export none of the kernel's own TDX helpers.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/printk.h>

@@ -11,6 +11,8 @@
  * When the CPU holding the vector goes offline the vector moves to another
  * online CPU and is registered again from there.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
@@ -32,7 +34,8 @@ static DEFINE_MUTEX(tdxq_notify_lock);
 static unsigned int tdxq_irq;		/* 0: polling mode */
 static unsigned int tdxq_vector;
 static int tdxq_cpu = -1;
-static int tdxq_cpuhp_state = -1;
+static int tdxq_cpuhp_online = -1;	/* dynamic CPU hotplug states */
+static int tdxq_cpuhp_dead = -1;
 
 static irqreturn_t tdxq_notify_handler(int irq, void *data)
 {
@@ -107,33 +110,83 @@ static int tdxq_alloc_irq(int cpu)
 	return 0;
 }
 
-/* CPU hotplug: move the vector off a CPU that is going down. */
+/*
+ * CPU hotplug, step 1, on the CPU going down: steer the IRQ to another
+ * CPU. Vector-domain IRQs move only when the kernel migrates them off the
+ * dying CPU; this makes it pick @target rather than break the affinity.
+ */
 static int tdxq_notify_cpu_down(unsigned int cpu)
 {
 	unsigned int target;
-	int ret;
+
+	mutex_lock(&tdxq_notify_lock);
+	if (tdxq_irq && tdxq_cpu == cpu) {
+		target = cpumask_any_but(cpu_online_mask, cpu);
+		if (target < nr_cpu_ids)
+			irq_set_affinity(tdxq_irq, cpumask_of(target));
+	}
+	mutex_unlock(&tdxq_notify_lock);
+	return 0;
+}
+
+/*
+ * CPU hotplug, step 2, once the CPU is dead and the kernel has moved the
+ * IRQ: register its new vector with the host from its new CPU.
+ */
+static int tdxq_notify_cpu_dead(unsigned int cpu)
+{
+	struct irq_data *d;
+	unsigned int target;
+	int ret = -ENODEV;
 
 	mutex_lock(&tdxq_notify_lock);
 	if (!tdxq_irq || tdxq_cpu != cpu)
 		goto out;
 
-	target = cpumask_any_but(cpu_online_mask, cpu);
-	if (target >= nr_cpu_ids)
-		goto out;
-	ret = irq_set_affinity(tdxq_irq, cpumask_of(target));
-	if (!ret)
+	d = irq_get_irq_data(tdxq_irq);
+	target = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	if (target < nr_cpu_ids && cpu_online(target))
 		ret = tdxq_register_vector(target);
 	if (ret) {
-		pr_warn("could not move the notify vector to CPU %u (%d); polling from now on\n",
-			target, ret);
+		pr_warn("could not register the notify vector on another CPU (%d); polling from now on\n",
+			ret);
 		tdxq_free_irq();
 	} else {
 		pr_info("notify vector %u moved to CPU %u\n", tdxq_vector, target);
 	}
-	/* A completion may have gone to the old CPU meanwhile. */
+	/* A completion may have gone to the dead CPU meanwhile. */
 	wake_up_all(&tdxq_notify_wq);
 out:
 	mutex_unlock(&tdxq_notify_lock);
+	return 0;
+}
+
+static void tdxq_hotplug_exit(void)
+{
+	if (tdxq_cpuhp_online >= 0)
+		cpuhp_remove_state_nocalls(tdxq_cpuhp_online);
+	if (tdxq_cpuhp_dead >= 0)
+		cpuhp_remove_state_nocalls(tdxq_cpuhp_dead);
+	tdxq_cpuhp_online = -1;
+	tdxq_cpuhp_dead = -1;
+}
+
+static int tdxq_hotplug_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "tdx_quote:dead",
+					NULL, tdxq_notify_cpu_dead);
+	if (ret < 0)
+		return ret;
+	tdxq_cpuhp_dead = ret;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "tdx_quote:down",
+					NULL, tdxq_notify_cpu_down);
+	if (ret < 0) {
+		tdxq_hotplug_exit();
+		return ret;
+	}
+	tdxq_cpuhp_online = ret;
 	return 0;
 }
 
@@ -172,15 +225,13 @@ int tdxq_notify_init(void)
 		return 0;
 	}
 
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "tdx_quote:notify",
-					NULL, tdxq_notify_cpu_down);
-	if (ret < 0) {
+	ret = tdxq_hotplug_init();
+	if (ret) {
 		mutex_lock(&tdxq_notify_lock);
 		tdxq_free_irq();
 		mutex_unlock(&tdxq_notify_lock);
 		return ret;
 	}
-	tdxq_cpuhp_state = ret;
 	pr_info("event-notify interrupt: vector %u on CPU %d\n", tdxq_vector,
 		tdxq_cpu);
 	return 0;
@@ -194,9 +245,7 @@ int tdxq_notify_init(void)
  */
 void tdxq_notify_exit(void)
 {
-	if (tdxq_cpuhp_state >= 0)
-		cpuhp_remove_state_nocalls(tdxq_cpuhp_state);
-	tdxq_cpuhp_state = -1;
+	tdxq_hotplug_exit();
 	mutex_lock(&tdxq_notify_lock);
 	if (tdxq_irq)
 		tdxq_free_irq();

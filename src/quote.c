@@ -5,6 +5,8 @@
  * timeout and signals (the buffer goes to quarantine), validation of what
  * the host wrote, and a private copy of the quote.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>

@@ -9,6 +9,8 @@
  * alloc_pages_exact(); beyond it from alloc_contig_range() on a range this
  * file finds itself (alloc_contig_pages() is not exported).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>

@@ -186,8 +186,9 @@ static void sim_raise_notify(void)
 
 	if (!notify || cpu < 0 || !cpu_online(cpu))
 		return;
-	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
+	/* Counted first: the guest may look as soon as it is handled. */
 	sim_irqs_sent++;
+	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
 }
 
 static void sim_complete(struct work_struct *work)

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tdxq-vmtest helper library: modules (libkmod), counters, the device,
+ * /proc/interrupts, CPU hotplug, quotes and the kernel log.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libkmod.h>
+
+#include "harness.h"
+
+/* klogctl() actions (linux/syslog.h is not a uapi header) */
+#define HX_SYSLOG_ACTION_READ		2
+#define HX_SYSLOG_ACTION_SIZE_UNREAD	9
+
+static int hx_dev_fd = -1;
+static int hx_teardowns_failed;
+static int hx_klog_bad_lines;
+static bool hx_klog_primed;
+
+/* ------------------------------------------------------------------ time */
+
+double hx_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void hx_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* --------------------------------------------------------------- modules */
+
+static struct kmod_ctx *hx_kmod(void)
+{
+	static struct kmod_ctx *ctx;
+
+	if (!ctx) {
+		ctx = kmod_new(NULL, NULL);
+		if (ctx)
+			kmod_load_resources(ctx);
+	}
+	return ctx;
+}
+
+int hx_module_insert(const char *name, const char *params)
+{
+	struct kmod_ctx *ctx = hx_kmod();
+	struct kmod_module *mod;
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ret = kmod_module_new_from_name(ctx, name, &mod);
+	if (ret < 0)
+		return ret;
+	ret = kmod_module_insert_module(mod, 0, params ? params : "");
+	kmod_module_unref(mod);
+	return ret;
+}
+
+bool hx_module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return access(path, F_OK) == 0;
+}
+
+int hx_module_remove(const char *name)
+{
+	struct kmod_ctx *ctx = hx_kmod();
+	struct kmod_module *mod;
+	int ret, tries;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (!hx_module_loaded(name))
+		return 0;
+	ret = kmod_module_new_from_name(ctx, name, &mod);
+	if (ret < 0)
+		return ret;
+	/* A reference may linger for a moment (e.g. modprobe from the kernel). */
+	for (tries = 0; tries < 50; tries++) {
+		ret = kmod_module_remove_module(mod, 0);
+		if (ret != -EAGAIN && ret != -EBUSY && ret != -EWOULDBLOCK)
+			break;
+		hx_sleep_ms(100);
+	}
+	kmod_module_unref(mod);
+	return ret;
+}
+
+int hx_modules_load(const char *sim_params, const char *tdxq_params)
+{
+	char params[512];
+	int ret;
+
+	ret = hx_module_insert(HX_SIM_MODULE, sim_params);
+	if (ret) {
+		fprintf(stderr, "tdxq-vmtest: insert %s %s: %s\n", HX_SIM_MODULE,
+			sim_params, strerror(-ret));
+		return ret;
+	}
+	snprintf(params, sizeof(params), "host=sim %s", tdxq_params);
+	ret = hx_module_insert(HX_MODULE, params);
+	if (ret) {
+		fprintf(stderr, "tdxq-vmtest: insert %s %s: %s\n", HX_MODULE,
+			params, strerror(-ret));
+		hx_module_remove(HX_SIM_MODULE);
+	}
+	return ret;
+}
+
+int hx_modules_unload(void)
+{
+	int ret, ret2;
+
+	hx_fd_close();
+	ret = hx_module_remove(HX_MODULE);
+	if (ret)
+		fprintf(stderr, "tdxq-vmtest: remove %s: %s\n", HX_MODULE,
+			strerror(-ret));
+	ret2 = hx_module_remove(HX_SIM_MODULE);
+	if (ret2)
+		fprintf(stderr, "tdxq-vmtest: remove %s: %s\n", HX_SIM_MODULE,
+			strerror(-ret2));
+	return ret ? ret : ret2;
+}
+
+/* ---------------------------------------------------------------- fixtures */
+
+int hx_setup(const char *sim_params, const char *tdxq_params)
+{
+	char *log;
+	int bad;
+
+	/* Leftovers of a group that failed badly. */
+	if (hx_modules_unload())
+		return -1;
+	log = hx_klog_new();
+	free(log);
+	bad = hx_klog_take_bad();
+	if (bad) {
+		fprintf(stderr, "tdxq-vmtest: %d bad kernel log line(s) before the group\n",
+			bad);
+		return -1;
+	}
+	if (!tdxq_params)
+		return 0;
+	return hx_modules_load(sim_params ? sim_params : "", tdxq_params) ? -1 : 0;
+}
+
+int hx_teardown(void)
+{
+	char *log;
+	int ret = 0, bad, cpu;
+
+	for (cpu = 1; cpu < 64; cpu++) {
+		int on = hx_cpu_online(cpu);
+
+		if (on == -ENOENT)
+			break;
+		if (on == 0 && hx_cpu_set_online(cpu, true)) {
+			fprintf(stderr, "tdxq-vmtest: cannot bring CPU %d back online\n",
+				cpu);
+			ret = -1;
+		}
+	}
+	if (hx_modules_unload())
+		ret = -1;
+	log = hx_klog_new();
+	free(log);
+	bad = hx_klog_take_bad();
+	if (bad) {
+		fprintf(stderr, "tdxq-vmtest: FAIL: %d bad kernel log line(s) in this group\n",
+			bad);
+		ret = -1;
+	}
+	if (ret) {
+		hx_teardowns_failed++;
+		fprintf(stderr, "tdxq-vmtest: GROUP TEARDOWN FAILED\n");
+	}
+	return ret;
+}
+
+int hx_teardown_failures(void)
+{
+	return hx_teardowns_failed;
+}
+
+/* ------------------------------------------------------------------ files */
+
+int hx_read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	buf[n] = '\0';
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+int hx_write_str(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static uint64_t hx_read_or_fail(const char *dir, const char *name)
+{
+	char path[256];
+	uint64_t val = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ret = hx_read_u64(path, &val);
+	if (ret)
+		fail_msg("reading %s: %s", path, strerror(-ret));
+	return val;
+}
+
+uint64_t hx_stat(const char *name)
+{
+	return hx_read_or_fail(HX_STATS_DIR, name);
+}
+
+uint64_t hx_sim_stat(const char *name)
+{
+	return hx_read_or_fail(HX_SIM_DEBUGFS, name);
+}
+
+uint64_t hx_param(const char *name)
+{
+	return hx_read_or_fail(HX_PARAMS, name);
+}
+
+void hx_sim_param_set(const char *name, const char *value)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", HX_SIM_PARAMS, name);
+	ret = hx_write_str(path, value);
+	if (ret)
+		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));
+}
+
+void hx_sim_param_set_u64(const char *name, uint64_t value)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, value);
+	hx_sim_param_set(name, buf);
+}
+
+static bool hx_wait_stat(const char *name, uint64_t bound, bool le,
+			 unsigned int timeout_ms, uint64_t *last)
+{
+	double end = hx_now() + timeout_ms / 1000.0;
+	uint64_t v;
+
+	for (;;) {
+		v = hx_stat(name);
+		if (last)
+			*last = v;
+		if (le ? v <= bound : v >= bound)
+			return true;
+		if (hx_now() >= end)
+			return false;
+		hx_sleep_ms(50);
+	}
+}
+
+bool hx_wait_stat_le(const char *name, uint64_t max, unsigned int timeout_ms,
+		     uint64_t *last)
+{
+	return hx_wait_stat(name, max, true, timeout_ms, last);
+}
+
+bool hx_wait_stat_ge(const char *name, uint64_t min, unsigned int timeout_ms,
+		     uint64_t *last)
+{
+	return hx_wait_stat(name, min, false, timeout_ms, last);
+}
+
+/* ------------------------------------------------------ /proc/interrupts */
+
+long long hx_irq_count(void)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char *line = NULL, *p, *tok, *save;
+	size_t cap = 0;
+	long long total = -1;
+	int ncol = 0, i;
+
+	if (!f)
+		return -1;
+	/* Header: one "CPUn" column per online CPU. */
+	if (getline(&line, &cap, f) > 0) {
+		for (tok = strtok_r(line, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			if (!strncmp(tok, "CPU", 3))
+				ncol++;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char *last = NULL;
+		long long sum = 0;
+
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		/* Is the last word (the action's name) tdx_quote? */
+		for (tok = strtok_r(p + 1, " \t\n", &save), i = 0; tok;
+		     tok = strtok_r(NULL, " \t\n", &save), i++) {
+			if (i < ncol)
+				sum += strtoll(tok, NULL, 10);
+			last = tok;
+		}
+		if (last && !strcmp(last, "tdx_quote")) {
+			total = (total < 0 ? 0 : total) + sum;
+		}
+	}
+	free(line);
+	fclose(f);
+	return total;
+}
+
+/* ----------------------------------------------------------- CPU hotplug */
+
+int hx_cpu_set_online(int cpu, bool online)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return hx_write_str(path, online ? "1" : "0");
+}
+
+int hx_cpu_online(int cpu)
+{
+	char path[96];
+	uint64_t v;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	ret = hx_read_u64(path, &v);
+	return ret ? ret : (int)v;
+}
+
+/* ---------------------------------------------------------------- device */
+
+int hx_fd(void)
+{
+	if (hx_dev_fd < 0) {
+		hx_dev_fd = open(HX_DEV, O_RDWR | O_CLOEXEC);
+		if (hx_dev_fd < 0)
+			fail_msg("open %s: %s", HX_DEV, strerror(errno));
+	}
+	return hx_dev_fd;
+}
+
+void hx_fd_close(void)
+{
+	if (hx_dev_fd >= 0)
+		close(hx_dev_fd);
+	hx_dev_fd = -1;
+}
+
+int hx_get_quote(int fd, const uint8_t *reportdata, uint32_t timeout_ms,
+		 void *quote, uint64_t quote_len,
+		 struct tdx_quote_get_quote *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->timeout_ms = timeout_ms;
+	memcpy(req->reportdata, reportdata, TDX_QUOTE_REPORTDATA_LEN);
+	req->quote = (uintptr_t)quote;
+	req->quote_len = quote_len;
+	if (ioctl(fd, TDX_QUOTE_CMD_GET_QUOTE, req))
+		return errno;
+	return 0;
+}
+
+int hx_get_report(int fd, const uint8_t *reportdata, uint8_t *tdreport)
+{
+	struct tdx_quote_report_req req;
+
+	memset(&req, 0, sizeof(req));
+	memcpy(req.reportdata, reportdata, sizeof(req.reportdata));
+	if (ioctl(fd, TDX_QUOTE_CMD_GET_REPORT, &req))
+		return errno;
+	memcpy(tdreport, req.tdreport, sizeof(req.tdreport));
+	return 0;
+}
+
+void hx_info(struct tdx_quote_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (ioctl(hx_fd(), TDX_QUOTE_CMD_INFO, info))
+		fail_msg("TDX_QUOTE_CMD_INFO: %s", strerror(errno));
+}
+
+/* ---------------------------------------------------------------- quotes */
+
+void hx_reportdata(uint8_t *rd, uint64_t seed)
+{
+	/* splitmix64: distinct seeds, distinct and non-trivial bytes */
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 0x1234567;
+	int i, j;
+
+	for (i = 0; i < TDX_QUOTE_REPORTDATA_LEN; i += 8) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		for (j = 0; j < 8; j++)
+			rd[i + j] = (uint8_t)(z >> (8 * j));
+	}
+	/* The seed itself, readable in a hex dump. */
+	for (j = 0; j < 8; j++)
+		rd[j] = (uint8_t)(seed >> (8 * j));
+}
+
+long hx_find_reportdata(const uint8_t *quote, size_t len, const uint8_t *rd)
+{
+	const void *p = memmem(quote, len, rd, TDX_QUOTE_REPORTDATA_LEN);
+
+	return p ? (long)((const uint8_t *)p - quote) : -1;
+}
+
+uint32_t hx_le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint16_t hx_le16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+void hx_check_quote(const uint8_t *quote, uint64_t quote_len,
+		    uint64_t expect_len, const uint8_t *rd)
+{
+	long off;
+
+	assert_int_equal(quote_len, expect_len);
+	assert_true(quote_len >= HX_Q_SIGNED_DATA_OFF);
+	assert_int_equal(hx_le16(quote), 4);		/* version */
+	assert_int_equal(hx_le32(quote + 4), 0x81);	/* tee_type TDX */
+	off = hx_find_reportdata(quote, quote_len, rd);
+	if (off != HX_Q_REPORTDATA_OFF)
+		fail_msg("report data at offset %ld of a %" PRIu64 "-byte quote, want %d",
+			 off, quote_len, HX_Q_REPORTDATA_OFF);
+	assert_int_equal(hx_le32(quote + HX_Q_SIGNED_LEN_OFF),
+			 quote_len - HX_Q_SIGNED_DATA_OFF);
+}
+
+/* ------------------------------------------------------------ kernel log */
+
+static const char *const hx_bad_patterns[] = {
+	"WARNING:", "BUG:", "Oops", "Call Trace", "general protection",
+};
+
+static int hx_scan_bad(const char *text)
+{
+	const char *line = text, *nl;
+	int bad = 0;
+	size_t i, len;
+
+	while (*line) {
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		for (i = 0; i < sizeof(hx_bad_patterns) / sizeof(hx_bad_patterns[0]); i++) {
+			if (memmem(line, len, hx_bad_patterns[i],
+				   strlen(hx_bad_patterns[i]))) {
+				fprintf(stderr, "tdxq-vmtest: KERNEL: %.*s\n",
+					(int)len, line);
+				bad++;
+				break;
+			}
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return bad;
+}
+
+char *hx_klog_new(void)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *text = malloc(cap + 1);
+	int unread, n, rounds;
+
+	if (!text)
+		return NULL;
+	for (rounds = 0; rounds < 1024; rounds++) {
+		unread = klogctl(HX_SYSLOG_ACTION_SIZE_UNREAD, NULL, 0);
+		if (unread <= 0)
+			break;
+		if (cap - len < 65536) {
+			char *t = realloc(text, cap * 2 + 1);
+
+			if (!t)
+				break;
+			text = t;
+			cap *= 2;
+		}
+		/* Only called with something unread: it does not block. */
+		n = klogctl(HX_SYSLOG_ACTION_READ, text + len, (int)(cap - len));
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	text[len] = '\0';
+	if (hx_klog_primed)
+		hx_klog_bad_lines += hx_scan_bad(text);
+	/* The boot log before the first group is run.sh's business. */
+	hx_klog_primed = true;
+	return text;
+}
+
+int hx_klog_take_bad(void)
+{
+	int bad = hx_klog_bad_lines;
+
+	hx_klog_bad_lines = 0;
+	return bad;
+}
+
+int hx_count_lines(const char *text, const char *needle)
+{
+	const char *line = text, *nl;
+	int count = 0;
+	size_t len;
+
+	while (text && *line) {
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		if (memmem(line, len, needle, strlen(needle)))
+			count++;
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return count;
+}

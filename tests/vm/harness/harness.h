@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tdxq-vmtest: helpers shared by the VM test groups.
+ *
+ * The harness runs as root inside the test VM (tests/vm/run.sh). Each
+ * cmocka group loads tdx_quote_sim and tdx_quote with its own parameters
+ * in its setup (hx_setup()), and unloads them and checks the kernel log in
+ * its teardown (hx_teardown()).
+ *
+ * hx_stat(), hx_sim_stat(), hx_param(), hx_sim_param_set*(), hx_wait_stat_*(),
+ * hx_fd(), hx_info() and hx_check_quote() fail the running test (cmocka
+ * fail_msg()/assert) on error: call them only from the thread that runs
+ * the test, never from worker threads. Everything else returns errors.
+ */
+#ifndef TDXQ_VMTEST_HARNESS_H
+#define TDXQ_VMTEST_HARNESS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <linux/tdx_quote.h>
+
+#define HX_SIM_MODULE		"tdx_quote_sim"
+#define HX_MODULE		"tdx_quote"
+#define HX_DEV			TDX_QUOTE_DEVICE
+#define HX_STATS_DIR		"/sys/class/misc/tdx_quote/stats"
+#define HX_SIM_DEBUGFS		"/sys/kernel/debug/tdx_quote_sim"
+#define HX_SIM_PARAMS		"/sys/module/tdx_quote_sim/parameters"
+#define HX_PARAMS		"/sys/module/tdx_quote/parameters"
+
+/* Quote v4 layout (shared/facts/ghci.md) */
+#define HX_Q_REPORTDATA_OFF	568	/* header 48 + body offset 520 */
+#define HX_Q_SIGNED_LEN_OFF	632	/* u32 after header 48 + body 584 */
+#define HX_Q_SIGNED_DATA_OFF	636
+#define HX_TDR_REPORTDATA_OFF	128
+
+/* GetQuote buffer header the module puts in front of the quote */
+#define HX_GQ_HDR_LEN		24
+
+#define HX_STATUS_IN_FLIGHT	0xffffffffffffffffULL
+#define HX_STATUS_SERVICE_UNAVAILABLE 0x8000000000000001ULL
+
+#define HX_KiB			1024UL
+#define HX_MiB			(1024UL * 1024UL)
+
+/* ---- group fixtures ---- */
+
+/**
+ * hx_setup() - start of a group: load the sim, then tdx_quote
+ * @sim_params: tdx_quote_sim parameters ("" for none)
+ * @tdxq_params: tdx_quote parameters besides host=sim ("" for none);
+ *	NULL loads neither module
+ * Return: 0, or -1 (cmocka then skips the group's tests as failed).
+ */
+int hx_setup(const char *sim_params, const char *tdxq_params);
+
+/**
+ * hx_teardown() - end of a group: close the device, unload tdx_quote then
+ * the sim, bring CPUs back online, and check the kernel log.
+ * Return: 0, or -1 (also remembered: hx_teardown_failures()).
+ */
+int hx_teardown(void);
+
+/* Teardowns that failed so far (cmocka 1.1 does not count them). */
+int hx_teardown_failures(void);
+
+/* ---- modules (libkmod) ---- */
+
+/* Insert a module by name with a parameter string. Return: 0 or -errno. */
+int hx_module_insert(const char *name, const char *params);
+/* Remove a module if loaded (retries while busy). Return: 0 or -errno. */
+int hx_module_remove(const char *name);
+bool hx_module_loaded(const char *name);
+/* sim then tdx_quote (host=sim + params). Return: 0 or -errno. */
+int hx_modules_load(const char *sim_params, const char *tdxq_params);
+/* tdx_quote then sim. Return: 0 or -errno of the first failure. */
+int hx_modules_unload(void);
+
+/* ---- files: counters and parameters ---- */
+
+/* Read one unsigned number from a file. Return: 0 or -errno. */
+int hx_read_u64(const char *path, uint64_t *val);
+int hx_write_str(const char *path, const char *val);
+
+uint64_t hx_stat(const char *name);		/* stats/NAME, or fail */
+uint64_t hx_sim_stat(const char *name);		/* debugfs NAME, or fail */
+uint64_t hx_param(const char *name);		/* tdx_quote parameter */
+void hx_sim_param_set(const char *name, const char *value);
+void hx_sim_param_set_u64(const char *name, uint64_t value);
+
+/*
+ * Wait until stats/NAME satisfies val <= @max (hx_wait_stat_le) or
+ * val >= @min (hx_wait_stat_ge), polling every 50 ms for @timeout_ms.
+ * Return: true when reached; *@last gets the last value read.
+ */
+bool hx_wait_stat_le(const char *name, uint64_t max, unsigned int timeout_ms,
+		     uint64_t *last);
+bool hx_wait_stat_ge(const char *name, uint64_t min, unsigned int timeout_ms,
+		     uint64_t *last);
+
+/*
+ * Sum over CPUs of the "tdx_quote" line in /proc/interrupts.
+ * Return: the count, or -1 when there is no such line.
+ */
+long long hx_irq_count(void);
+
+/* CPU hotplug: write /sys/devices/system/cpu/cpuN/online. Return: 0/-errno */
+int hx_cpu_set_online(int cpu, bool online);
+int hx_cpu_online(int cpu);	/* 1, 0, or -errno */
+
+/* ---- the device ---- */
+
+/* The group's /dev/tdx_quote descriptor, opened on first use (or fail). */
+int hx_fd(void);
+/* Close it (before unloading). */
+void hx_fd_close(void);
+
+/*
+ * GET_QUOTE on @fd: fills @req (flags 0, reserved 0) from the arguments,
+ * calls the ioctl, leaves the reply in @req.
+ * Return: 0 or the errno. Safe from any thread.
+ */
+int hx_get_quote(int fd, const uint8_t *reportdata, uint32_t timeout_ms,
+		 void *quote, uint64_t quote_len,
+		 struct tdx_quote_get_quote *req);
+/* GET_REPORT. Return: 0 or the errno. */
+int hx_get_report(int fd, const uint8_t *reportdata, uint8_t *tdreport);
+/* INFO into @info, or fail. */
+void hx_info(struct tdx_quote_info *info);
+
+/* 64 bytes of report data derived from @seed (distinct seeds differ). */
+void hx_reportdata(uint8_t *rd, uint64_t seed);
+
+/*
+ * Where the 64 report-data bytes @rd sit in @quote.
+ * Return: offset, or -1 when absent.
+ */
+long hx_find_reportdata(const uint8_t *quote, size_t len, const uint8_t *rd);
+
+/*
+ * Check a quote the sim produced: length @expect_len, report data at
+ * offset 568, signed_data_len at 632 == len - 636, v4 header. Fails the
+ * test with a message otherwise.
+ */
+void hx_check_quote(const uint8_t *quote, uint64_t quote_len,
+		    uint64_t expect_len, const uint8_t *rd);
+
+uint32_t hx_le32(const uint8_t *p);
+uint16_t hx_le16(const uint8_t *p);
+
+/* ---- kernel log ---- */
+
+/*
+ * Kernel log text logged since the previous call (klogctl, destructive
+ * read of the syslog cursor; dmesg is not affected). Lines matching a bad
+ * pattern (WARNING:, BUG:, Oops, Call Trace, general protection) are
+ * printed and remembered until hx_klog_take_bad().
+ * Return: malloc()ed NUL-terminated text (maybe empty); free() it.
+ */
+char *hx_klog_new(void);
+/* Number of bad lines seen since the last call; resets it. */
+int hx_klog_take_bad(void);
+/* Lines of @text that contain @needle. */
+int hx_count_lines(const char *text, const char *needle);
+
+/* ---- time ---- */
+
+double hx_now(void);		/* CLOCK_MONOTONIC seconds */
+void hx_sleep_ms(unsigned int ms);
+
+/* ---- the groups (one per source file topic) ---- */
+
+int hx_run_basic(void);
+int hx_run_sizes(void);
+int hx_run_notify(void);
+int hx_run_errors(void);
+int hx_run_concurrency(void);
+int hx_run_timeout(void);
+int hx_run_pool(void);
+
+#endif /* TDXQ_VMTEST_HARNESS_H */

@@ -10,7 +10,8 @@ VERSION := $(shell cat VERSION)
 
 MODULES := tdx_quote.ko tdx_quote_sim.ko
 
-.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps uapi-check
+.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps uapi-check \
+	deb pkg-test
 
 all: modules tools
 
@@ -68,4 +69,16 @@ uapi-check:
 	printf '#include <linux/tdx_quote.h>\nint main(void) { return 0; }\n' | \
 		$(CC) -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -o /dev/null -
 
-check: uapi-check unit checkpatch sparse vm-test
+# Debian packages (tdx-quote-dkms, -tools, -dev), unsigned, built from a
+# clean copy of the tree; everything lands in $(DEB_DIR).
+DEB_DIR := build/deb
+
+deb:
+	tests/pkg/build-deb.sh $(DEB_DIR)
+
+# Install the packages on this machine (root), DKMS-build for $(KVER),
+# modprobe and quote in the VM, purge, upgrade: see tests/pkg/pkg-test.sh.
+pkg-test: deb
+	KVER=$(KVER) tests/pkg/pkg-test.sh $(DEB_DIR)
+
+check: uapi-check unit checkpatch sparse vm-test pkg-test

@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential linux-headers-amd64 linux-image-amd64 linux-source
       qemu-system-x86 busybox-static cpio kmod xz-utils
-      libcmocka-dev libkmod-dev sparse pkg-config)
+      libcmocka-dev libkmod-dev sparse pkg-config
+      debhelper dh-dkms dkms lintian openssl man-db)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -4,8 +4,10 @@
 # The image holds busybox (static), real kmod (modprobe/insmod/... via
 # libkmod; the kernel's request_module() runs /sbin/modprobe), dash as
 # /bin/sh, bash, the given modules under /lib/modules/$KVER/extra with a
-# depmod'ed index, any extra files (-a) with their shared libraries, and an
-# /init that runs /tdxq/cmd.sh, dumps dmesg and prints TDXQ-EXIT=<rc>.
+# depmod'ed index, optionally an installed module tree (-T: e.g. the
+# DKMS-built modules under updates/), any extra files (-a) with their
+# shared libraries, and an /init that runs /tdxq/cmd.sh, dumps dmesg and
+# prints TDXQ-EXIT=<rc>.
 #
 # Why /bin/sh is dash and not busybox: Debian's busybox-static is built
 # with FEATURE_SH_STANDALONE, so its ash runs its own applets (modprobe,
@@ -22,12 +24,19 @@ PROG=${0##*/}
 
 usage() {
 	cat >&2 <<EOF
-usage: $PROG -o OUT.cpio.gz [-k KVER] [-m MODULE.ko]... [-a SRC:DEST]... [-c 'COMMAND']
+usage: $PROG -o OUT.cpio.gz [-k KVER] [-m MODULE.ko]... [-T MODDIR [-F]] [-a SRC:DEST]... [-c 'COMMAND']
 
   -o OUT.cpio.gz  output file (gzip-compressed newc cpio)
   -k KVER         kernel release the image is for (default: \$KVER, else the
                   newest /boot/vmlinuz-*-amd64)
   -m MODULE.ko    put MODULE.ko in /lib/modules/KVER/extra/ (repeatable)
+  -T MODDIR       copy the module tree MODDIR (an installed
+                  /lib/modules/KVER, e.g. with DKMS modules in updates/)
+                  to /lib/modules/KVER: all of it but the build/source
+                  links and, of the stock kernel/ directory, only the
+                  modules that the others depend on (per MODDIR/modules.dep)
+  -F              with -T: copy kernel/ whole too (Debian's is ~400 MB:
+                  slow, and the VM needs QEMU_MEM=3072 or so)
   -a SRC:DEST     copy host file SRC to DEST in the image, plus its shared
                   libraries if it is a dynamic ELF file; DEST ending in /
                   means DEST/\$(basename SRC) (repeatable)
@@ -57,15 +66,19 @@ default_kver() {
 out=
 kver=${KVER:-}
 modules=()
+modtree=
+modtree_full=0
 adds=()
 command=
 have_command=0
 
-while getopts ":o:k:m:a:c:h" opt; do
+while getopts ":o:k:m:T:Fa:c:h" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	k) kver=$OPTARG ;;
 	m) modules+=("$OPTARG") ;;
+	T) modtree=$OPTARG ;;
+	F) modtree_full=1 ;;
 	a) adds+=("$OPTARG") ;;
 	c) command=$OPTARG; have_command=1 ;;
 	h) usage ;;
@@ -77,6 +90,12 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || { echo "$PROG: unexpected argument: $1" >&2; usage; }
 [ -n "$out" ] || { echo "$PROG: -o is required" >&2; usage; }
 [ -n "$kver" ] || kver=$(default_kver)
+if [ -n "$modtree" ]; then
+	[ -d "$modtree" ] || die "-T $modtree: not a directory"
+	modtree=$(cd "$modtree" && pwd -P)
+elif [ "$modtree_full" = 1 ]; then
+	die "-F needs -T MODDIR"
+fi
 
 for tool in busybox kmod cpio gzip ldd depmod; do
 	command -v "$tool" >/dev/null || die "$tool not found (need busybox-static, kmod, cpio, gzip, libc-bin)"
@@ -102,10 +121,13 @@ is_elf() {
 declare -A libdirs=()
 
 # copy_file SRC DEST: copy (dereferencing symlinks, keeping the mode).
+# --remove-destination: DEST may be a busybox applet link, whose target
+# /usr/bin/busybox is absolute: cp would write through it onto the host's
+# busybox (e.g. -a /usr/bin/time:/usr/bin/time).
 copy_file() {
 	local src=$1 dest=$2
 	mkdir -p "$stage$(dirname "$dest")"
-	cp -L --preserve=mode "$src" "$stage$dest"
+	cp -L --remove-destination --preserve=mode "$src" "$stage$dest"
 }
 
 # copy_libs FILE: copy every shared library FILE needs, at the path ldd
@@ -202,14 +224,39 @@ echo tdxq >"$stage/etc/hostname"
 # ---------------------------------------------------------------- modules
 
 moddir=$stage/lib/modules/$kver
+# -T: the installed tree first, so that -m modules and the lists below
+# are laid over it.
+if [ -n "$modtree" ]; then
+	# Everything outside kernel/ (updates/, extra/, modules.*), without
+	# the build/source links into the kernel headers.
+	(cd "$modtree" && find . -mindepth 1 -maxdepth 1 ! -name build ! -name source \
+		! -name kernel -print0 | xargs -0r cp -RL --preserve=mode,timestamps --parents -t "$moddir") ||
+		die "-T $modtree: copy failed"
+	if [ "$modtree_full" = 1 ]; then
+		if [ -d "$modtree/kernel" ]; then
+			cp -RL --preserve=mode,timestamps "$modtree/kernel" "$moddir/" || die "-T $modtree: copy of kernel/ failed"
+		fi
+	elif [ -f "$modtree/modules.dep" ]; then
+		# modules.dep lines are "module: dependency...", the whole
+		# closure, paths relative to the tree; keep the stock modules
+		# that a module from outside kernel/ needs.
+		awk -F'[: ]+' '$1 !~ /^kernel\// { for (i = 2; i <= NF; i++) if ($i ~ /^kernel\//) print $i }' \
+			"$modtree/modules.dep" | sort -u | while IFS= read -r dep; do
+			[ -f "$modtree/$dep" ] || die "-T $modtree: $dep (in modules.dep) is missing"
+			(cd "$modtree" && cp -L --preserve=mode,timestamps --parents "$dep" "$moddir") ||
+				die "-T $modtree: copy of $dep failed"
+		done || exit 1
+	fi
+fi
 for mod in "${modules[@]}"; do
 	[ -f "$mod" ] || die "module not found: $mod"
 	cp "$mod" "$moddir/extra/"
 done
 # Builtin lists let kmod report built-in modules as such instead of
-# "not found"; the kernel's own .ko files are not needed.
+# "not found"; the kernel's own .ko files are not needed.  (-T copied its
+# own already.)
 for f in /lib/modules/"$kver"/modules.builtin* /lib/modules/"$kver"/modules.order; do
-	if [ -f "$f" ]; then
+	if [ -f "$f" ] && [ ! -e "$moddir/${f##*/}" ]; then
 		cp "$f" "$moddir/"
 	fi
 done

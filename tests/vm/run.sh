@@ -22,13 +22,18 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
 	cat >&2 <<EOF
-usage: $PROG [--shell] [--timeout SECS (default 600)] [-m MODULE.ko]... [-a SRC:DEST]... [--log FILE] [--] COMMAND...
+usage: $PROG [--shell] [--timeout SECS (default 600)] [-m MODULE.ko]... [-T MODDIR [--full-modtree]] [-a SRC:DEST]... [--log FILE] [--] COMMAND...
 
   --shell         interactive shell on the VM console instead of COMMAND
                   (no timeout; 'exit' powers off, Ctrl-A X kills qemu).
                   A COMMAND given with --shell is still in /tdxq/cmd.sh.
   --timeout SECS  kill the VM after SECS seconds, exit 124 (0 = never)
   -m MODULE.ko    put MODULE.ko in the VM's /lib/modules/KVER/extra/
+  -T MODDIR       copy the installed module tree MODDIR (e.g.
+                  /lib/modules/KVER with DKMS modules in updates/) to the
+                  VM's /lib/modules/KVER; of its stock kernel/ modules only
+                  those the others depend on (mkinitramfs.sh -T)
+  --full-modtree  with -T: all of kernel/ too (slow; set QEMU_MEM=3072)
   -a SRC:DEST     copy host file SRC (and its shared libraries) to DEST
   --log FILE      also write the console output to FILE
   --append ARGS   extra kernel command line arguments
@@ -65,6 +70,8 @@ while [ $# -gt 0 ]; do
 	--timeout=*) timeout=${1#*=}; shift ;;
 	-m) need_arg "$@"; mk_args+=(-m "$2"); shift 2 ;;
 	-a) need_arg "$@"; mk_args+=(-a "$2"); shift 2 ;;
+	-T) need_arg "$@"; mk_args+=(-T "$2"); shift 2 ;;
+	--full-modtree) mk_args+=(-F); shift ;;
 	--log) need_arg "$@"; log=$2; shift 2 ;;
 	--log=*) log=${1#*=}; shift ;;
 	--append) need_arg "$@"; append_extra="$append_extra $2"; shift 2 ;;

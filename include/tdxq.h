@@ -86,6 +86,7 @@ void tdxq_stats_fill(struct tdx_quote_info *info);
  * @node: pool or quarantine list
  * @va: linear-map address
  * @len: bytes, a multiple of PAGE_SIZE
+ * @size: bytes the current request hands to the host, at most @len
  * @gpa: shared guest-physical address handed to the host
  * @contig: allocated with alloc_contig_range(), not the buddy allocator
  * @idle_since: jiffies when it entered the pool
@@ -94,6 +95,7 @@ struct tdxq_buf {
 	struct list_head node;
 	void *va;
 	size_t len;
+	size_t size;
 	u64 gpa;
 	bool contig;
 	unsigned long idle_since;
@@ -125,6 +127,7 @@ void tdxq_notify_fill(struct tdx_quote_info *info);
  * @host_status: last GetQuote status word read from the buffer
  * @vmcall_status: last TDVMCALL status of GetQuote
  * @buf_len: size of the shared buffer used last
+ * @quarantined: the last buffer stayed with the host, and with it the slot
  */
 struct tdxq_quote_result {
 	void *quote;
@@ -133,6 +136,7 @@ struct tdxq_quote_result {
 	u64 host_status;
 	u64 vmcall_status;
 	size_t buf_len;
+	bool quarantined;
 };
 
 void tdxq_quote_init(void);
@@ -140,6 +144,7 @@ int tdxq_get_report(u8 *tdreport, const u8 *reportdata);
 int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res);
 int tdxq_quote_framing(void);
+void tdxq_quote_slot_put(void);
 int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
 		   struct tdxq_quote_result *res);
 size_t tdxq_quote_next_buf_len(void);

@@ -112,9 +112,10 @@ static inline const u8 *qgs_parse_req(const u8 *in, size_t len)
 
 	if (qgs_get_msg(in, len, QGS_GET_QUOTE_REQ, &report_size, &id_size))
 		return NULL;
+	/* In size_t, and the TDREPORT first: no sum may wrap. */
 	if (report_size != TDX_TDREPORT_LEN ||
-	    id_size > len - QGS_MSG_OVERHEAD - TDX_TDREPORT_LEN ||
-	    len != QGS_MSG_OVERHEAD + TDX_TDREPORT_LEN + id_size)
+	    len < QGS_MSG_OVERHEAD + TDX_TDREPORT_LEN ||
+	    id_size != len - QGS_MSG_OVERHEAD - TDX_TDREPORT_LEN)
 		return NULL;
 	return in + QGS_MSG_OVERHEAD;
 }
@@ -159,8 +160,8 @@ static inline long qgs_parse_resp(const u8 *in, size_t len, u32 *quote_len)
 	ret = qgs_get_msg(in, len, QGS_GET_QUOTE_RESP, &id_size, &q_size);
 	if (ret)
 		return ret;
-	if (!q_size || id_size > len || q_size > len ||
-	    len != QGS_MSG_OVERHEAD + (size_t)id_size + q_size)
+	if (!q_size || len < QGS_MSG_OVERHEAD ||
+	    (size_t)id_size + q_size != len - QGS_MSG_OVERHEAD)
 		return -EINVAL;
 	*quote_len = q_size;
 	return QGS_MSG_OVERHEAD + id_size;

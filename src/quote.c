@@ -31,6 +31,12 @@ static size_t tdxq_next_len;	/* buffer size the next request starts with */
 static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
 static int tdxq_framing = TDX_QUOTE_FRAMING_RAW;	/* learned from the host */
 
+/* A size class, cut to max_quote_size (a multiple of the page size). */
+static size_t tdxq_clamp_len(size_t len)
+{
+	return min_t(size_t, len, tdxq_cfg.max_quote_size);
+}
+
 /**
  * tdxq_quote_init() - choose the first buffer size
  *
@@ -42,16 +48,18 @@ void tdxq_quote_init(void)
 	u64 host_max = tdxq_host->quote_max_size();
 	size_t len;
 
-	tdxq_host_max = host_max;
-	if (host_max)
-		len = tdxq_buf_len_for(host_max);
+	/* The host's word, bounded by ours before any arithmetic. */
+	tdxq_host_max = min_t(u64, host_max, tdxq_cfg.max_quote_size);
+	if (tdxq_host_max)
+		len = tdxq_buf_len_for(tdxq_host_max);
 	else
 		len = tdxq_buf_len_for(tdxq_cfg.initial_buf_len - GET_QUOTE_HDR_LEN);
-	WRITE_ONCE(tdxq_next_len, min_t(size_t, len, tdxq_cfg.max_quote_size));
+	WRITE_ONCE(tdxq_next_len, tdxq_clamp_len(len));
 }
 
 /**
- * tdxq_quote_host_max() - host-advertised maximum quote size
+ * tdxq_quote_host_max() - host-advertised maximum quote size, capped at
+ * max_quote_size
  * Return: bytes, 0 if the host advertises none.
  */
 u64 tdxq_quote_host_max(void)
@@ -133,11 +141,17 @@ static int tdxq_slot_get(ktime_t deadline)
 						 tdxq_slot_try_get(),
 						 ktime_sub(deadline, ktime_get()));
 	if (ret == -ERESTARTSYS)
-		return -EINTR;
+		return ret;
 	return ret ? -ETIMEDOUT : 0;
 }
 
-static void tdxq_slot_put(void)
+/**
+ * tdxq_quote_slot_put() - give back a request slot
+ *
+ * Called when a request ends, or for a quarantined request when the host
+ * lets go of its buffer.
+ */
+void tdxq_quote_slot_put(void)
 {
 	atomic_dec(&tdxq_slots_used);
 	wake_up(&tdxq_slot_wq);
@@ -151,13 +165,13 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 	u64 st;
 
 	for (;;) {
-		st = tdxq_host->get_quote(buf->gpa, buf->len);
+		st = tdxq_host->get_quote(buf->gpa, buf->size);
 		res->vmcall_status = st;
 		if (st == TDVMCALL_SUCCESS)
 			return 0;
 		if (st != TDVMCALL_RETRY) {
 			pr_warn_ratelimited("host refused GetQuote(%zu bytes): %#llx\n",
-					    buf->len, st);
+					    buf->size, st);
 			return -EREMOTEIO;
 		}
 		tdxq_stat_inc(host_retries);
@@ -166,7 +180,7 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 		/* Another request completing frees a host slot: wake on it. */
 		tdxq_sleep(NULL, min(backoff_us, tdxq_us_left(deadline)));
 		if (signal_pending(current))
-			return -EINTR;
+			return -ERESTARTSYS;
 		backoff_us = min_t(u64, backoff_us * 2, TDXQ_RETRY_MAX_US);
 	}
 }
@@ -187,7 +201,7 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
 		if (!left)
 			return -ETIMEDOUT;
 		if (signal_pending(current))
-			return -EINTR;
+			return -ERESTARTSYS;
 		if (tdxq_sleep(&hdr->status, min(interval, left))) {
 			tdxq_stat_inc(poll_wakeups);
 			if (!irq)
@@ -221,7 +235,7 @@ static int tdxq_collect(struct tdxq_buf *buf, int framing,
 			struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
-	size_t room = buf->len - GET_QUOTE_HDR_LEN;
+	size_t room = buf->size - GET_QUOTE_HDR_LEN;
 	u64 status;
 	u32 out_len;
 
@@ -269,7 +283,7 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 	buf = tdxq_buf_get(len);
 	if (!buf)
 		return -ENOMEM;
-	res->buf_len = buf->len;
+	res->buf_len = buf->size;
 	hdr = buf->va;
 	hdr->version = GET_QUOTE_BUF_VERSION;
 	if (framing == TDX_QUOTE_FRAMING_QGS) {
@@ -292,6 +306,7 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 	tdxq_stat_dec(in_flight);
 	if (ret) {
 		res->host_status = READ_ONCE(hdr->status);
+		res->quarantined = true;
 		tdxq_buf_quarantine(buf);
 		return ret;
 	}
@@ -314,9 +329,9 @@ static int tdxq_quote_framed(const u8 *tdreport, int framing,
 		if (ret != -EAGAIN)
 			return ret;
 		/* The host answered ERROR with the length it needs. */
-		len = tdxq_buf_len_for(res->host_len);
-		if (len > tdxq_cfg.max_quote_size)
+		if (res->host_len + GET_QUOTE_HDR_LEN > tdxq_cfg.max_quote_size)
 			return -EFBIG;
+		len = tdxq_clamp_len(tdxq_buf_len_for(res->host_len));
 		if (grows == TDXQ_MAX_GROWS) {
 			pr_warn_ratelimited("host asked for a bigger buffer %d times in a row\n",
 					    grows + 1);
@@ -332,7 +347,7 @@ static void tdxq_count_failure(int err)
 	case -ETIMEDOUT:
 		tdxq_stat_inc(fail_timeout);
 		break;
-	case -EINTR:
+	case -ERESTARTSYS:
 		tdxq_stat_inc(fail_interrupted);
 		break;
 	case -EHOSTDOWN:
@@ -402,15 +417,15 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 	if (ret == -EIO) {
 		other = framing == TDX_QUOTE_FRAMING_RAW ?
 			TDX_QUOTE_FRAMING_QGS : TDX_QUOTE_FRAMING_RAW;
-		if (!tdxq_quote_framed(tdreport, other, deadline, res)) {
-			ret = 0;
-			if (cmpxchg(&tdxq_framing, framing, other) == framing)
-				pr_info("host wants %s GetQuote payloads\n",
-					other == TDX_QUOTE_FRAMING_QGS ?
-					"QGS-framed" : "raw TDREPORT");
-		}
+		ret = tdxq_quote_framed(tdreport, other, deadline, res);
+		if (!ret && cmpxchg(&tdxq_framing, framing, other) == framing)
+			pr_info("host wants %s GetQuote payloads\n",
+				other == TDX_QUOTE_FRAMING_QGS ?
+				"QGS-framed" : "raw TDREPORT");
 	}
-	tdxq_slot_put();
+	/* A quarantined buffer keeps the slot until the host lets go. */
+	if (!res->quarantined)
+		tdxq_quote_slot_put();
 out:
 	if (ret) {
 		tdxq_count_failure(ret);
@@ -419,7 +434,8 @@ out:
 	tdxq_stat_inc(successes);
 	/* With no advertised maximum, start from what worked last. */
 	if (!tdxq_host_max)
-		WRITE_ONCE(tdxq_next_len, tdxq_buf_len_for(res->host_len));
+		WRITE_ONCE(tdxq_next_len,
+			   tdxq_clamp_len(tdxq_buf_len_for(res->host_len)));
 	return 0;
 }
 

@@ -116,6 +116,7 @@ static u64 sim_rejects_inuse;	/* GetQuote on a range already in flight */
 static u64 sim_rejects_invalid;	/* INVALID_OPERAND / ALIGN_ERROR */
 static u64 sim_conv_rejects;	/* conversions refused (not linear-map) */
 static u64 sim_shared_bytes;
+static u64 sim_violations;	/* guest broke the protocol */
 
 /* ---- guest memory, seen through guest-physical addresses ---- */
 
@@ -196,6 +197,17 @@ static void sim_raise_notify(void)
 	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
 }
 
+/* framing may be rewritten through sysfs at any time: read it locked. */
+static bool sim_passthrough(void)
+{
+	bool ret;
+
+	kernel_param_lock(THIS_MODULE);
+	ret = !strcmp(framing, "passthrough");
+	kernel_param_unlock(THIS_MODULE);
+	return ret;
+}
+
 /*
  * The quote service's answer to a payload, in the host's framing: a raw
  * quote (raw host) or a framed GET_QUOTE_RESP (pass-through host). NULL
@@ -209,7 +221,7 @@ static u8 *sim_quote_service(const struct sim_req *req, size_t *len)
 	const u8 *tdreport = req->payload;
 	u8 *quote, *framed;
 
-	if (!strcmp(framing, "passthrough"))
+	if (sim_passthrough())
 		tdreport = qgs_parse_req(req->payload, req->in_len);
 	else if (req->in_len != TDX_TDREPORT_LEN)
 		tdreport = NULL;
@@ -243,6 +255,13 @@ static void sim_complete(struct work_struct *work)
 	mutex_lock(&sim_lock);
 	if (sim_stopping)
 		goto out;
+	if (!sim_is_shared(req->pa, req->size)) {
+		/* The guest took back memory the host still owned. */
+		sim_violations++;
+		pr_warn("guest converted a buffer back while its GetQuote was in flight (gpa %#llx)\n",
+			req->pa);
+		goto out;
+	}
 	if (quote) {
 		/* Too big: ERROR, with out_len saying what it needs. */
 		out_len = len;
@@ -452,6 +471,7 @@ static void sim_debugfs_init(void)
 			   &sim_conv_rejects);
 	debugfs_create_u64("shared_bytes", 0444, sim_debugfs,
 			   &sim_shared_bytes);
+	debugfs_create_u64("violations", 0444, sim_debugfs, &sim_violations);
 }
 
 static int __init sim_init(void)

@@ -91,7 +91,9 @@ struct tdx_quote_get_quote {
  *   EFBIG	the quote needs a buffer larger than max_quote_size
  *   ETIMEDOUT	no answer within the timeout (the buffer stays with the
  *		host, quarantined, until the host lets go of it)
- *   EINTR	a signal arrived while waiting (same quarantine)
+ *   EINTR	a signal arrived while waiting (same quarantine); with an
+ *		SA_RESTART handler, or for the freezer, the call restarts and
+ *		fetches a fresh quote instead
  *   EBUSY	the host kept answering RETRY until the timeout
  *   EHOSTDOWN	the host has no quote service (SERVICE_UNAVAILABLE)
  *   EIO	the host reported an error (status ERROR)

@@ -1005,6 +1005,10 @@ static void test_malformed_framed(void **state)
 		    .prefix = 1047),
 		BAD("truncated: header only", .in_len = 28, .prefix = 24,
 		    .size = 24),
+		/* 28 + 1024 + 0xfffffc00 wraps to 28 in 32 bits */
+		BAD("header only, id_list_size wrapping the length",
+		    .in_len = 28, .prefix = 24, .size = 24,
+		    .id_list_size = 0xfffffc00),
 		BAD("truncated: in_len 27", .in_len = 27, .prefix = 23,
 		    .size = 23),
 		BAD("truncated: prefix only", .in_len = 4, .prefix = 0),

@@ -32,6 +32,7 @@ struct attribute_group;
  * @initial_buf_len: first shared buffer size if the host advertises none
  * @notify_cpu: preferred CPU for the event-notify vector
  * @use_irq: use the event-notify interrupt when the host supports it
+ * @compat_dev: TDXQ_COMPAT_DEV_*: create /dev/tdx_guest?
  */
 struct tdxq_config {
 	unsigned long max_quote_size;
@@ -45,7 +46,12 @@ struct tdxq_config {
 	unsigned long initial_buf_len;
 	int notify_cpu;
 	bool use_irq;
+	int compat_dev;
 };
+
+#define TDXQ_COMPAT_DEV_OFF	0
+#define TDXQ_COMPAT_DEV_ON	1
+#define TDXQ_COMPAT_DEV_AUTO	2	/* if no other driver holds the name */
 
 extern struct tdxq_config tdxq_cfg;
 extern const struct tdxq_host_ops *tdxq_host;
@@ -80,6 +86,7 @@ void tdxq_stats_fill(struct tdx_quote_info *info);
  * @node: pool or quarantine list
  * @va: linear-map address
  * @len: bytes, a multiple of PAGE_SIZE
+ * @size: bytes the current request hands to the host, at most @len
  * @gpa: shared guest-physical address handed to the host
  * @contig: allocated with alloc_contig_range(), not the buddy allocator
  * @idle_since: jiffies when it entered the pool
@@ -88,6 +95,7 @@ struct tdxq_buf {
 	struct list_head node;
 	void *va;
 	size_t len;
+	size_t size;
 	u64 gpa;
 	bool contig;
 	unsigned long idle_since;
@@ -115,29 +123,38 @@ void tdxq_notify_fill(struct tdx_quote_info *info);
  * struct tdxq_quote_result - outcome of one quote request
  * @quote: private copy of the quote (kvfree() it), NULL on failure
  * @len: bytes in @quote; on -EFBIG the size the host asked for
+ * @host_len: out_len as the host wrote it (in its own framing)
  * @host_status: last GetQuote status word read from the buffer
  * @vmcall_status: last TDVMCALL status of GetQuote
  * @buf_len: size of the shared buffer used last
+ * @quarantined: the last buffer stayed with the host, and with it the slot
  */
 struct tdxq_quote_result {
 	void *quote;
 	size_t len;
+	size_t host_len;
 	u64 host_status;
 	u64 vmcall_status;
 	size_t buf_len;
+	bool quarantined;
 };
 
 void tdxq_quote_init(void);
 int tdxq_get_report(u8 *tdreport, const u8 *reportdata);
+int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
+		      struct tdxq_quote_result *res);
+int tdxq_quote_framing(void);
+void tdxq_quote_slot_put(void);
 int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
 		   struct tdxq_quote_result *res);
 size_t tdxq_quote_next_buf_len(void);
 u64 tdxq_quote_host_max(void);
 
-/* ---- character devices (dev.c) ---- */
+/* ---- character devices (dev.c) and the clients' ioctls (compat.c) ---- */
 
 int tdxq_dev_init(void);
 void tdxq_dev_exit(void);
+long tdxq_compat_get_quote(void __user *argp);
 
 /* ---- the real TDX host (host_tdx.c) ---- */
 

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/tdx_quote: argument checks, copies to and from user space.
+ * /dev/tdx_quote, and /dev/tdx_guest for existing clients: the ioctls,
+ * argument checks, copies to and from user space.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -86,6 +90,7 @@ static long tdxq_ioctl_info(void __user *argp, size_t usize)
 	info.host_max_quote_size = tdxq_quote_host_max();
 	info.next_buf_len = tdxq_quote_next_buf_len();
 	info.timeout_ms = tdxq_cfg.timeout_ms;
+	info.host_framing = tdxq_quote_framing();
 	tdxq_stats_fill(&info);
 
 	/* An older, shorter structure gets the fields it knows. */
@@ -107,6 +112,13 @@ static long tdxq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (cmd != TDX_QUOTE_CMD_GET_REPORT)
 			return -ENOTTY;
 		return tdxq_ioctl_get_report(argp);
+	case _IOC_NR(TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2):
+	case _IOC_NR(TDX_QUOTE_CMD_COMPAT_GET_QUOTE_R):
+		if (cmd != TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2 &&
+		    cmd != TDX_QUOTE_CMD_COMPAT_GET_QUOTE_R &&
+		    cmd != TDX_QUOTE_CMD_COMPAT_GET_QUOTE_RW)
+			return -ENOTTY;
+		return tdxq_compat_get_quote(argp);
 	case _IOC_NR(TDX_QUOTE_CMD_GET_QUOTE):
 		if (_IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 			return -ENOTTY;
@@ -135,19 +147,76 @@ static struct miscdevice tdxq_miscdev = {
 	.groups = tdxq_stats_groups,
 };
 
-/**
- * tdxq_dev_init() - create /dev/tdx_quote
- * Return: 0 or the misc_register() error.
- */
-int tdxq_dev_init(void)
+/* The name existing clients open; upstream's tdx_guest driver uses it too. */
+static struct miscdevice tdxq_guest_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "tdx_guest",
+	.fops = &tdxq_fops,
+	.mode = 0600,
+};
+
+static bool tdxq_guest_registered;
+
+/* Does another driver hold the tdx_guest name in the misc class? */
+static bool tdxq_guest_name_taken(void)
 {
-	return misc_register(&tdxq_miscdev);
+	struct device *dev;
+
+	dev = class_find_device_by_name(tdxq_miscdev.this_device->class,
+					tdxq_guest_miscdev.name);
+	put_device(dev);
+	return dev;
+}
+
+static int tdxq_guest_dev_init(void)
+{
+	bool forced = tdxq_cfg.compat_dev == TDXQ_COMPAT_DEV_ON;
+	int ret;
+
+	if (tdxq_cfg.compat_dev == TDXQ_COMPAT_DEV_OFF)
+		return 0;
+	if (!forced && IS_ENABLED(CONFIG_TDX_GUEST_DRIVER)) {
+		pr_info("this kernel has the tdx_guest driver; /dev/tdx_guest is left to it\n");
+		return 0;
+	}
+	if (tdxq_guest_name_taken()) {
+		pr_info("/dev/tdx_guest belongs to another driver; not creating it\n");
+		return forced ? -EBUSY : 0;
+	}
+	ret = misc_register(&tdxq_guest_miscdev);
+	if (ret) {
+		pr_warn("could not create /dev/tdx_guest (%d)\n", ret);
+		return forced ? ret : 0;
+	}
+	tdxq_guest_registered = true;
+	return 0;
 }
 
 /**
- * tdxq_dev_exit() - remove /dev/tdx_quote
+ * tdxq_dev_init() - create /dev/tdx_quote and, as compat_dev says,
+ * /dev/tdx_guest
+ * Return: 0 or a negative errno.
+ */
+int tdxq_dev_init(void)
+{
+	int ret;
+
+	ret = misc_register(&tdxq_miscdev);
+	if (ret)
+		return ret;
+	ret = tdxq_guest_dev_init();
+	if (ret)
+		misc_deregister(&tdxq_miscdev);
+	return ret;
+}
+
+/**
+ * tdxq_dev_exit() - remove the device nodes
  */
 void tdxq_dev_exit(void)
 {
+	if (tdxq_guest_registered)
+		misc_deregister(&tdxq_guest_miscdev);
+	tdxq_guest_registered = false;
 	misc_deregister(&tdxq_miscdev);
 }

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cc_platform.h>
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/printk.h>
@@ -87,12 +88,19 @@ bool tdxq_tdx_guest_detected(void)
 /**
  * tdxq_tdx_host_init() - learn the shared-GPA bit from TDG.VP.INFO
  *
- * Return: 0, or -EIO if the TDX module does not answer.
+ * Return: 0, -ENODEV if the kernel cannot convert memory to shared, or
+ * -EIO if the TDX module does not answer.
  */
 int tdxq_tdx_host_init(void)
 {
 	u64 rcx = 0, status;
 	unsigned int gpaw;
+
+	/* Without the kernel's TDX support set_memory_decrypted() is a no-op. */
+	if (!cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT)) {
+		pr_err("this kernel cannot share memory with the TDX host (built without CONFIG_INTEL_TDX_GUEST?)\n");
+		return -ENODEV;
+	}
 
 	status = tdxq_tdcall(TDG_VP_INFO, 0, 0, 0, &rcx, NULL);
 	gpaw = rcx & 0x3f;

@@ -33,6 +33,7 @@ struct tdxq_config tdxq_cfg = {
 	.initial_buf_len = SZ_16K,
 	.notify_cpu = 0,
 	.use_irq = true,
+	.compat_dev = TDXQ_COMPAT_DEV_AUTO,
 };
 
 module_param_named(max_quote_size, tdxq_cfg.max_quote_size, ulong, 0444);
@@ -58,6 +59,10 @@ MODULE_PARM_DESC(notify_cpu, "CPU that receives the notify interrupt (default 0)
 module_param_named(use_irq, tdxq_cfg.use_irq, bool, 0444);
 MODULE_PARM_DESC(use_irq, "use the event-notify interrupt when the host supports it (default 1)");
 
+static char *compat_dev = "auto";
+module_param(compat_dev, charp, 0444);
+MODULE_PARM_DESC(compat_dev, "create /dev/tdx_guest for existing clients: auto (if no other driver holds the name; default), on, off");
+
 const struct tdxq_host_ops *tdxq_host;
 static char tdxq_host_symbol[64];
 
@@ -73,6 +78,17 @@ static int tdxq_check_params(void)
 		return -EINVAL;
 	}
 	c->max_quote_size = PAGE_ALIGN(c->max_quote_size);
+
+	if (!strcmp(compat_dev, "auto")) {
+		c->compat_dev = TDXQ_COMPAT_DEV_AUTO;
+	} else if (!strcmp(compat_dev, "on")) {
+		c->compat_dev = TDXQ_COMPAT_DEV_ON;
+	} else if (!strcmp(compat_dev, "off")) {
+		c->compat_dev = TDXQ_COMPAT_DEV_OFF;
+	} else {
+		pr_err("compat_dev=%s: use auto, on or off\n", compat_dev);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -34,8 +34,7 @@ static DEFINE_MUTEX(tdxq_notify_lock);
 static unsigned int tdxq_irq;		/* 0: polling mode */
 static unsigned int tdxq_vector;
 static int tdxq_cpu = -1;
-static int tdxq_cpuhp_online = -1;	/* dynamic CPU hotplug states */
-static int tdxq_cpuhp_dead = -1;
+static int tdxq_cpuhp_state = -1;
 
 static irqreturn_t tdxq_notify_handler(int irq, void *data)
 {
@@ -55,6 +54,14 @@ static void tdxq_setup_on_cpu(void *data)
 	struct tdxq_setup_args *args = data;
 
 	args->status = tdxq_host->setup_notify(args->vector);
+}
+
+/* The CPU the IRQ's vector is on now. */
+static unsigned int tdxq_irq_cpu(void)
+{
+	struct irq_data *d = irq_get_irq_data(tdxq_irq);
+
+	return cpumask_first(irq_data_get_effective_affinity_mask(d));
 }
 
 /* Register the IRQ's current vector with the host from @cpu. */
@@ -100,6 +107,8 @@ static int tdxq_alloc_irq(int cpu)
 		return irq ? irq : -ENOSPC;
 
 	irq_set_handler(irq, handle_edge_irq);
+	/* Not yet activated: this only records where activation is to go. */
+	irq_set_affinity(irq, cpumask_of(cpu));
 	ret = request_irq(irq, tdxq_notify_handler, IRQF_NOBALANCING,
 			  "tdx_quote", NULL);
 	if (ret) {
@@ -111,31 +120,12 @@ static int tdxq_alloc_irq(int cpu)
 }
 
 /*
- * CPU hotplug, step 1, on the CPU going down: steer the IRQ to another
- * CPU. Vector-domain IRQs move only when the kernel migrates them off the
- * dying CPU; this makes it pick @target rather than break the affinity.
- */
-static int tdxq_notify_cpu_down(unsigned int cpu)
-{
-	unsigned int target;
-
-	mutex_lock(&tdxq_notify_lock);
-	if (tdxq_irq && tdxq_cpu == cpu) {
-		target = cpumask_any_but(cpu_online_mask, cpu);
-		if (target < nr_cpu_ids)
-			irq_set_affinity(tdxq_irq, cpumask_of(target));
-	}
-	mutex_unlock(&tdxq_notify_lock);
-	return 0;
-}
-
-/*
- * CPU hotplug, step 2, once the CPU is dead and the kernel has moved the
- * IRQ: register its new vector with the host from its new CPU.
+ * CPU hotplug: once the CPU holding the vector is dead, the kernel has
+ * moved the IRQ to another CPU, with another vector. Register that one
+ * with the host from that CPU.
  */
 static int tdxq_notify_cpu_dead(unsigned int cpu)
 {
-	struct irq_data *d;
 	unsigned int target;
 	int ret = -ENODEV;
 
@@ -143,8 +133,7 @@ static int tdxq_notify_cpu_dead(unsigned int cpu)
 	if (!tdxq_irq || tdxq_cpu != cpu)
 		goto out;
 
-	d = irq_get_irq_data(tdxq_irq);
-	target = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	target = tdxq_irq_cpu();
 	if (target < nr_cpu_ids && cpu_online(target))
 		ret = tdxq_register_vector(target);
 	if (ret) {
@@ -158,35 +147,6 @@ static int tdxq_notify_cpu_dead(unsigned int cpu)
 	wake_up_all(&tdxq_notify_wq);
 out:
 	mutex_unlock(&tdxq_notify_lock);
-	return 0;
-}
-
-static void tdxq_hotplug_exit(void)
-{
-	if (tdxq_cpuhp_online >= 0)
-		cpuhp_remove_state_nocalls(tdxq_cpuhp_online);
-	if (tdxq_cpuhp_dead >= 0)
-		cpuhp_remove_state_nocalls(tdxq_cpuhp_dead);
-	tdxq_cpuhp_online = -1;
-	tdxq_cpuhp_dead = -1;
-}
-
-static int tdxq_hotplug_init(void)
-{
-	int ret;
-
-	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "tdx_quote:dead",
-					NULL, tdxq_notify_cpu_dead);
-	if (ret < 0)
-		return ret;
-	tdxq_cpuhp_dead = ret;
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "tdx_quote:down",
-					NULL, tdxq_notify_cpu_down);
-	if (ret < 0) {
-		tdxq_hotplug_exit();
-		return ret;
-	}
-	tdxq_cpuhp_online = ret;
 	return 0;
 }
 
@@ -208,12 +168,23 @@ int tdxq_notify_init(void)
 	}
 
 	cpus_read_lock();
+	/* Installed first: the CPU cannot go away unwatched. */
+	ret = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_BP_PREPARE_DYN,
+						   "tdx_quote:dead", NULL,
+						   tdxq_notify_cpu_dead);
+	if (ret < 0) {
+		cpus_read_unlock();
+		return ret;
+	}
+	tdxq_cpuhp_state = ret;
+
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_online(cpu))
 		cpu = cpumask_first(cpu_online_mask);
 	mutex_lock(&tdxq_notify_lock);
 	ret = tdxq_alloc_irq(cpu);
 	if (!ret) {
-		ret = tdxq_register_vector(cpu);
+		/* Where the kernel really put it (irqaffinity= may differ). */
+		ret = tdxq_register_vector(tdxq_irq_cpu());
 		if (ret)
 			tdxq_free_irq();
 	}
@@ -223,14 +194,6 @@ int tdxq_notify_init(void)
 		pr_warn("event-notify interrupt unavailable (%d); using adaptive polling\n",
 			ret);
 		return 0;
-	}
-
-	ret = tdxq_hotplug_init();
-	if (ret) {
-		mutex_lock(&tdxq_notify_lock);
-		tdxq_free_irq();
-		mutex_unlock(&tdxq_notify_lock);
-		return ret;
 	}
 	pr_info("event-notify interrupt: vector %u on CPU %d\n", tdxq_vector,
 		tdxq_cpu);
@@ -245,7 +208,9 @@ int tdxq_notify_init(void)
  */
 void tdxq_notify_exit(void)
 {
-	tdxq_hotplug_exit();
+	if (tdxq_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls(tdxq_cpuhp_state);
+	tdxq_cpuhp_state = -1;
 	mutex_lock(&tdxq_notify_lock);
 	if (tdxq_irq)
 		tdxq_free_irq();

@@ -18,6 +18,7 @@
 
 #include "tdxq.h"
 #include "tdxq_ghci.h"
+#include "tdxq_qgs.h"
 
 /* Resubmits with a bigger buffer before the host is called a liar. */
 #define TDXQ_MAX_GROWS		3
@@ -28,6 +29,13 @@ static DECLARE_WAIT_QUEUE_HEAD(tdxq_slot_wq);
 static atomic_t tdxq_slots_used = ATOMIC_INIT(0);
 static size_t tdxq_next_len;	/* buffer size the next request starts with */
 static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
+static int tdxq_framing = TDX_QUOTE_FRAMING_RAW;	/* learned from the host */
+
+/* A size class, cut to max_quote_size (a multiple of the page size). */
+static size_t tdxq_clamp_len(size_t len)
+{
+	return min_t(size_t, len, tdxq_cfg.max_quote_size);
+}
 
 /**
  * tdxq_quote_init() - choose the first buffer size
@@ -40,16 +48,18 @@ void tdxq_quote_init(void)
 	u64 host_max = tdxq_host->quote_max_size();
 	size_t len;
 
-	tdxq_host_max = host_max;
-	if (host_max)
-		len = tdxq_buf_len_for(host_max);
+	/* The host's word, bounded by ours before any arithmetic. */
+	tdxq_host_max = min_t(u64, host_max, tdxq_cfg.max_quote_size);
+	if (tdxq_host_max)
+		len = tdxq_buf_len_for(tdxq_host_max);
 	else
 		len = tdxq_buf_len_for(tdxq_cfg.initial_buf_len - GET_QUOTE_HDR_LEN);
-	WRITE_ONCE(tdxq_next_len, min_t(size_t, len, tdxq_cfg.max_quote_size));
+	WRITE_ONCE(tdxq_next_len, tdxq_clamp_len(len));
 }
 
 /**
- * tdxq_quote_host_max() - host-advertised maximum quote size
+ * tdxq_quote_host_max() - host-advertised maximum quote size, capped at
+ * max_quote_size
  * Return: bytes, 0 if the host advertises none.
  */
 u64 tdxq_quote_host_max(void)
@@ -130,18 +140,18 @@ static int tdxq_slot_get(ktime_t deadline)
 	ret = wait_event_interruptible_hrtimeout(tdxq_slot_wq,
 						 tdxq_slot_try_get(),
 						 ktime_sub(deadline, ktime_get()));
-	if (ret == -ERESTARTSYS) {
-		tdxq_stat_inc(fail_interrupted);
-		return -EINTR;
-	}
-	if (ret) {
-		tdxq_stat_inc(fail_timeout);
-		return -ETIMEDOUT;
-	}
-	return 0;
+	if (ret == -ERESTARTSYS)
+		return ret;
+	return ret ? -ETIMEDOUT : 0;
 }
 
-static void tdxq_slot_put(void)
+/**
+ * tdxq_quote_slot_put() - give back a request slot
+ *
+ * Called when a request ends, or for a quarantined request when the host
+ * lets go of its buffer.
+ */
+void tdxq_quote_slot_put(void)
 {
 	atomic_dec(&tdxq_slots_used);
 	wake_up(&tdxq_slot_wq);
@@ -155,27 +165,22 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 	u64 st;
 
 	for (;;) {
-		st = tdxq_host->get_quote(buf->gpa, buf->len);
+		st = tdxq_host->get_quote(buf->gpa, buf->size);
 		res->vmcall_status = st;
 		if (st == TDVMCALL_SUCCESS)
 			return 0;
 		if (st != TDVMCALL_RETRY) {
-			tdxq_stat_inc(fail_vmcall);
 			pr_warn_ratelimited("host refused GetQuote(%zu bytes): %#llx\n",
-					    buf->len, st);
+					    buf->size, st);
 			return -EREMOTEIO;
 		}
 		tdxq_stat_inc(host_retries);
-		if (!tdxq_us_left(deadline)) {
-			tdxq_stat_inc(fail_busy);
+		if (!tdxq_us_left(deadline))
 			return -EBUSY;
-		}
 		/* Another request completing frees a host slot: wake on it. */
 		tdxq_sleep(NULL, min(backoff_us, tdxq_us_left(deadline)));
-		if (signal_pending(current)) {
-			tdxq_stat_inc(fail_interrupted);
-			return -EINTR;
-		}
+		if (signal_pending(current))
+			return -ERESTARTSYS;
 		backoff_us = min_t(u64, backoff_us * 2, TDXQ_RETRY_MAX_US);
 	}
 }
@@ -193,14 +198,10 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
 		if (READ_ONCE(hdr->status) != GET_QUOTE_IN_FLIGHT)
 			return 0;
 		left = tdxq_us_left(deadline);
-		if (!left) {
-			tdxq_stat_inc(fail_timeout);
+		if (!left)
 			return -ETIMEDOUT;
-		}
-		if (signal_pending(current)) {
-			tdxq_stat_inc(fail_interrupted);
-			return -EINTR;
-		}
+		if (signal_pending(current))
+			return -ERESTARTSYS;
 		if (tdxq_sleep(&hdr->status, min(interval, left))) {
 			tdxq_stat_inc(poll_wakeups);
 			if (!irq)
@@ -210,11 +211,31 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
 	}
 }
 
+/* Strip a pass-through host's GET_QUOTE_RESP framing from @res->quote. */
+static int tdxq_unframe(struct tdxq_quote_result *res)
+{
+	u32 quote_len;
+	long off;
+
+	off = qgs_parse_resp(res->quote, res->len, &quote_len);
+	if (off == -EIO)
+		return -EIO;	/* the quote service reported an error */
+	if (off < 0) {
+		pr_warn_ratelimited("host returned a malformed QGS reply (%zu bytes)\n",
+				    res->len);
+		return -EPROTO;
+	}
+	memmove(res->quote, res->quote + off, quote_len);
+	res->len = quote_len;
+	return 0;
+}
+
 /* What the host wrote, once it let go of the buffer. */
-static int tdxq_collect(struct tdxq_buf *buf, struct tdxq_quote_result *res)
+static int tdxq_collect(struct tdxq_buf *buf, int framing,
+			struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
-	size_t room = buf->len - GET_QUOTE_HDR_LEN;
+	size_t room = buf->size - GET_QUOTE_HDR_LEN;
 	u64 status;
 	u32 out_len;
 
@@ -224,58 +245,54 @@ static int tdxq_collect(struct tdxq_buf *buf, struct tdxq_quote_result *res)
 	/* Read out_len once: the host may rewrite it any time. */
 	out_len = READ_ONCE(hdr->out_len);
 	res->host_status = status;
+	res->host_len = out_len;
 	res->len = out_len;
 
 	switch (status) {
 	case GET_QUOTE_SUCCESS:
 		if (!out_len || out_len > room) {
-			tdxq_stat_inc(fail_host_protocol);
 			pr_warn_ratelimited("host reported a %u-byte quote in a %zu-byte buffer\n",
 					    out_len, room);
 			return -EPROTO;
 		}
 		res->quote = kvmalloc(out_len, GFP_KERNEL);
-		if (!res->quote) {
-			tdxq_stat_inc(fail_nomem);
+		if (!res->quote)
 			return -ENOMEM;
-		}
 		memcpy(res->quote, hdr->data, out_len);
-		return 0;
+		return framing == TDX_QUOTE_FRAMING_QGS ? tdxq_unframe(res) : 0;
 	case GET_QUOTE_ERROR:
 		/* Intel's VMM: the quote did not fit, out_len is what it needs. */
-		if (out_len > room)
-			return -EAGAIN;
-		tdxq_stat_inc(fail_host_error);
-		return -EIO;
+		return out_len > room ? -EAGAIN : -EIO;
 	case GET_QUOTE_SERVICE_UNAVAILABLE:
-		tdxq_stat_inc(fail_service_unavailable);
 		return -EHOSTDOWN;
 	default:
-		tdxq_stat_inc(fail_host_protocol);
 		pr_warn_ratelimited("host wrote unknown GetQuote status %#llx\n",
 				    status);
 		return -EPROTO;
 	}
 }
 
-/* One round trip with a buffer of @len bytes. */
-static int tdxq_round_trip(const u8 *tdreport, size_t len, ktime_t deadline,
-			   struct tdxq_quote_result *res)
+/* One round trip with a buffer of @len bytes, payload shaped by @framing. */
+static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
+			   ktime_t deadline, struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr;
 	struct tdxq_buf *buf;
 	int ret;
 
 	buf = tdxq_buf_get(len);
-	if (!buf) {
-		tdxq_stat_inc(fail_nomem);
+	if (!buf)
 		return -ENOMEM;
-	}
-	res->buf_len = buf->len;
+	res->buf_len = buf->size;
 	hdr = buf->va;
 	hdr->version = GET_QUOTE_BUF_VERSION;
-	hdr->in_len = TDX_TDREPORT_LEN;
-	memcpy(hdr->data, tdreport, TDX_TDREPORT_LEN);
+	if (framing == TDX_QUOTE_FRAMING_QGS) {
+		hdr->in_len = QGS_REQ_LEN;
+		qgs_build_req(hdr->data, tdreport);
+	} else {
+		hdr->in_len = TDX_TDREPORT_LEN;
+		memcpy(hdr->data, tdreport, TDX_TDREPORT_LEN);
+	}
 
 	ret = tdxq_submit(buf, deadline, res);
 	if (ret) {
@@ -289,76 +306,160 @@ static int tdxq_round_trip(const u8 *tdreport, size_t len, ktime_t deadline,
 	tdxq_stat_dec(in_flight);
 	if (ret) {
 		res->host_status = READ_ONCE(hdr->status);
+		res->quarantined = true;
 		tdxq_buf_quarantine(buf);
 		return ret;
 	}
-	ret = tdxq_collect(buf, res);
+	ret = tdxq_collect(buf, framing, res);
 	tdxq_buf_put(buf);
 	return ret;
+}
+
+/* A quote with one framing, growing the buffer while the host asks. */
+static int tdxq_quote_framed(const u8 *tdreport, int framing,
+			     ktime_t deadline, struct tdxq_quote_result *res)
+{
+	size_t len = tdxq_quote_next_buf_len();
+	int grows, ret;
+
+	for (grows = 0;; grows++) {
+		kvfree(res->quote);
+		res->quote = NULL;
+		ret = tdxq_round_trip(tdreport, framing, len, deadline, res);
+		if (ret != -EAGAIN)
+			return ret;
+		/* The host answered ERROR with the length it needs. */
+		if (res->host_len + GET_QUOTE_HDR_LEN > tdxq_cfg.max_quote_size)
+			return -EFBIG;
+		len = tdxq_clamp_len(tdxq_buf_len_for(res->host_len));
+		if (grows == TDXQ_MAX_GROWS) {
+			pr_warn_ratelimited("host asked for a bigger buffer %d times in a row\n",
+					    grows + 1);
+			return -EPROTO;
+		}
+		tdxq_stat_inc(buffer_grows);
+	}
+}
+
+static void tdxq_count_failure(int err)
+{
+	switch (err) {
+	case -ETIMEDOUT:
+		tdxq_stat_inc(fail_timeout);
+		break;
+	case -ERESTARTSYS:
+		tdxq_stat_inc(fail_interrupted);
+		break;
+	case -EHOSTDOWN:
+		tdxq_stat_inc(fail_service_unavailable);
+		break;
+	case -EIO:
+		tdxq_stat_inc(fail_host_error);
+		break;
+	case -EPROTO:
+		tdxq_stat_inc(fail_host_protocol);
+		break;
+	case -EREMOTEIO:
+		tdxq_stat_inc(fail_vmcall);
+		break;
+	case -EBUSY:
+		tdxq_stat_inc(fail_busy);
+		break;
+	case -EFBIG:
+		tdxq_stat_inc(fail_too_large);
+		break;
+	case -ENOMEM:
+		tdxq_stat_inc(fail_nomem);
+		break;
+	}
+}
+
+/**
+ * tdxq_quote_framing() - how the host wants GetQuote payloads
+ * Return: TDX_QUOTE_FRAMING_RAW or TDX_QUOTE_FRAMING_QGS.
+ */
+int tdxq_quote_framing(void)
+{
+	return READ_ONCE(tdxq_framing);
+}
+
+/**
+ * tdxq_quote_report() - turn a TDREPORT into a Quote
+ * @tdreport: TDX_TDREPORT_LEN bytes
+ * @timeout_ms: 0 for the module default
+ * @res: outcome; on success @res->quote holds a private copy of the raw
+ *	quote (kvfree() it), whatever framing the host used
+ *
+ * Sends the payload the way the host wants it. Hosts come in two kinds:
+ * upstream QEMU frames the TDREPORT for its quote service itself; older
+ * ones pass the payload through and want it QGS-framed. Each fails the
+ * other kind's payload with status ERROR, so on ERROR the other framing is
+ * tried once, and remembered if it works.
+ *
+ * Return: 0 or a negative errno as documented in uapi/linux/tdx_quote.h.
+ */
+int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
+		      struct tdxq_quote_result *res)
+{
+	int framing = tdxq_quote_framing(), other;
+	ktime_t deadline;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	deadline = ktime_add_ms(ktime_get(),
+				timeout_ms ? timeout_ms : tdxq_cfg.timeout_ms);
+	tdxq_stat_inc(requests);
+	ret = tdxq_slot_get(deadline);
+	if (ret)
+		goto out;
+
+	ret = tdxq_quote_framed(tdreport, framing, deadline, res);
+	if (ret == -EIO) {
+		other = framing == TDX_QUOTE_FRAMING_RAW ?
+			TDX_QUOTE_FRAMING_QGS : TDX_QUOTE_FRAMING_RAW;
+		ret = tdxq_quote_framed(tdreport, other, deadline, res);
+		if (!ret && cmpxchg(&tdxq_framing, framing, other) == framing)
+			pr_info("host wants %s GetQuote payloads\n",
+				other == TDX_QUOTE_FRAMING_QGS ?
+				"QGS-framed" : "raw TDREPORT");
+	}
+	/* A quarantined buffer keeps the slot until the host lets go. */
+	if (!res->quarantined)
+		tdxq_quote_slot_put();
+out:
+	if (ret) {
+		tdxq_count_failure(ret);
+		return ret;
+	}
+	tdxq_stat_inc(successes);
+	/* With no advertised maximum, start from what worked last. */
+	if (!tdxq_host_max)
+		WRITE_ONCE(tdxq_next_len,
+			   tdxq_clamp_len(tdxq_buf_len_for(res->host_len)));
+	return 0;
 }
 
 /**
  * tdxq_get_quote() - turn 64 bytes of report data into a Quote
  * @reportdata: 64 bytes bound into the TDREPORT
  * @timeout_ms: 0 for the module default
- * @res: outcome; on success @res->quote holds a private copy
+ * @res: as for tdxq_quote_report()
  *
  * Return: 0 or a negative errno as documented in uapi/linux/tdx_quote.h.
  */
 int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
 		   struct tdxq_quote_result *res)
 {
-	ktime_t deadline;
 	u8 *tdreport;
-	size_t len;
-	int grows, ret;
+	int ret;
 
 	memset(res, 0, sizeof(*res));
-	deadline = ktime_add_ms(ktime_get(),
-				timeout_ms ? timeout_ms : tdxq_cfg.timeout_ms);
-
 	tdreport = kmalloc(TDX_TDREPORT_LEN, GFP_KERNEL);
 	if (!tdreport)
 		return -ENOMEM;
 	ret = tdxq_get_report(tdreport, reportdata);
-	if (ret)
-		goto out;
-
-	tdxq_stat_inc(requests);
-	ret = tdxq_slot_get(deadline);
-	if (ret)
-		goto out;
-
-	len = tdxq_quote_next_buf_len();
-	for (grows = 0;; grows++) {
-		ret = tdxq_round_trip(tdreport, len, deadline, res);
-		if (ret != -EAGAIN)
-			break;
-		/* The host answered ERROR with the length it needs. */
-		len = tdxq_buf_len_for(res->len);
-		if (len > tdxq_cfg.max_quote_size) {
-			tdxq_stat_inc(fail_too_large);
-			ret = -EFBIG;
-			break;
-		}
-		if (grows == TDXQ_MAX_GROWS) {
-			tdxq_stat_inc(fail_host_protocol);
-			pr_warn_ratelimited("host asked for a bigger buffer %d times in a row\n",
-					    grows + 1);
-			ret = -EPROTO;
-			break;
-		}
-		tdxq_stat_inc(buffer_grows);
-	}
-	tdxq_slot_put();
-
-	if (!ret) {
-		tdxq_stat_inc(successes);
-		/* With no advertised maximum, start from what worked last. */
-		if (!tdxq_host_max)
-			WRITE_ONCE(tdxq_next_len, tdxq_buf_len_for(res->len));
-	}
-out:
+	if (!ret)
+		ret = tdxq_quote_report(tdreport, timeout_ms, res);
 	kfree(tdreport);
 	return ret;
 }

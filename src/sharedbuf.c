@@ -26,6 +26,7 @@
 
 #define TDXQ_MIN_BUF_LEN	SZ_16K
 #define TDXQ_REAP_PERIOD	HZ
+#define TDXQ_REUSE_SLACK	4	/* reuse buffers up to 4x the size needed */
 
 static DEFINE_SPINLOCK(tdxq_pool_lock);
 static LIST_HEAD(tdxq_pool);		/* free, shared, ready for reuse */
@@ -71,7 +72,10 @@ static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
 	return true;
 }
 
-/* Find and take nr_pages contiguous pages, trying the highest zones first. */
+/*
+ * Find and take nr_pages contiguous pages, from ZONE_NORMAL down: a shared
+ * buffer is unmovable while it lives, so ZONE_MOVABLE is no place for it.
+ */
 static struct page *tdxq_alloc_contig(unsigned long nr_pages)
 {
 	const unsigned long step = MAX_ORDER_NR_PAGES;
@@ -80,7 +84,7 @@ static struct page *tdxq_alloc_contig(unsigned long nr_pages)
 	int nid, zi;
 
 	for_each_online_node(nid) {
-		for (zi = MAX_NR_ZONES - 1; zi >= 0; zi--) {
+		for (zi = ZONE_NORMAL; zi >= 0; zi--) {
 			zone = &NODE_DATA(nid)->node_zones[zi];
 			if (!populated_zone(zone))
 				continue;
@@ -103,20 +107,23 @@ static struct page *tdxq_alloc_contig(unsigned long nr_pages)
 
 static void *tdxq_alloc_pages(size_t len, bool *contig)
 {
+	void *va = NULL;
+
 	*contig = false;
 	if (len <= TDXQ_BUDDY_MAX_BYTES)
-		return alloc_pages_exact(len, GFP_KERNEL | __GFP_NOWARN);
+		va = alloc_pages_exact(len, GFP_KERNEL | __GFP_NOWARN);
 #if TDXQ_HAVE_CONTIG_ALLOC
-	{
+	/* Beyond the buddy limit, or when fragmentation defeats it. */
+	if (!va) {
 		struct page *page = tdxq_alloc_contig(len >> PAGE_SHIFT);
 
 		if (page) {
 			*contig = true;
-			return page_address(page);
+			va = page_address(page);
 		}
 	}
 #endif
-	return NULL;
+	return va;
 }
 
 static void tdxq_free_pages(void *va, size_t len, bool contig)
@@ -180,8 +187,9 @@ static void tdxq_buf_release(struct tdxq_buf *buf)
  * tdxq_buf_get() - take a zeroed shared buffer of at least @len bytes
  * @len: bytes needed, header included
  *
- * Reuses the smallest pooled buffer that fits, or allocates and converts a
- * new one of exactly tdxq_buf_len_for()-class size.
+ * Reuses the smallest pooled buffer that fits (and is not much bigger), or
+ * allocates and converts a new one of exactly @len bytes. The first @len
+ * bytes, all that the request hands to the host, are zeroed.
  * Return: the buffer, or NULL when memory or conversion failed.
  */
 struct tdxq_buf *tdxq_buf_get(size_t len)
@@ -190,7 +198,9 @@ struct tdxq_buf *tdxq_buf_get(size_t len)
 
 	spin_lock(&tdxq_pool_lock);
 	list_for_each_entry(buf, &tdxq_pool, node) {
-		if (buf->len >= len && (!best || buf->len < best->len))
+		/* Not a big buffer for a small request: it would be zeroed. */
+		if (buf->len >= len && buf->len / TDXQ_REUSE_SLACK <= len &&
+		    (!best || buf->len < best->len))
 			best = buf;
 	}
 	if (best) {
@@ -202,8 +212,10 @@ struct tdxq_buf *tdxq_buf_get(size_t len)
 
 	if (!best)
 		best = tdxq_buf_alloc(len);
-	if (best)
-		memset(best->va, 0, best->len);
+	if (best) {
+		best->size = len;
+		memset(best->va, 0, len);
+	}
 	return best;
 }
 
@@ -253,7 +265,9 @@ void tdxq_buf_put(struct tdxq_buf *buf)
  * tdxq_buf_quarantine() - hold back a buffer the host still owns
  * @buf: buffer whose request timed out or was interrupted
  *
- * It stays out of the pool until its status leaves IN_FLIGHT.
+ * It stays out of the pool until its status leaves IN_FLIGHT. It keeps the
+ * request's slot until then (tdxq_quote_slot_put()), so host-owned buffers
+ * never number more than max_inflight.
  */
 void tdxq_buf_quarantine(struct tdxq_buf *buf)
 {
@@ -261,7 +275,7 @@ void tdxq_buf_quarantine(struct tdxq_buf *buf)
 	list_add_tail(&buf->node, &tdxq_quarantine);
 	spin_unlock(&tdxq_pool_lock);
 	tdxq_stat_inc(quarantined);
-	mod_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+	queue_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
 }
 
 /**
@@ -300,9 +314,11 @@ static void tdxq_reap_fn(struct work_struct *work)
 		list_del(&buf->node);
 		tdxq_stat_dec(quarantined);
 		tdxq_buf_put(buf);
+		/* The host let go: its request slot is free again. */
+		tdxq_quote_slot_put();
 	}
 	if (more)
-		mod_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+		queue_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
 }
 
 static void tdxq_trim_fn(struct work_struct *work)

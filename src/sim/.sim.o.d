@@ -1,4 +1,4 @@
-sim.o: /work/main/src/sim/sim.c \
+sim.o: /work/wt4/src/sim/sim.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -541,5 +541,8 @@ sim.o: /work/main/src/sim/sim.c \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/vmalloc.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/pgtable_areas.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/irq_vectors.h \
- /work/main/include/tdxq_ghci.h /work/main/include/tdxq_host.h \
- /work/main/src/sim/sim.h
+ /work/wt4/include/tdxq_ghci.h /work/wt4/include/tdxq_host.h \
+ /work/wt4/include/tdxq_qgs.h arch/x86/include/generated/asm/unaligned.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/unaligned.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/linux/unaligned/packed_struct.h \
+ /work/wt4/include/tdxq_ghci.h /work/wt4/src/sim/sim.h

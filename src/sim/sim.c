@@ -35,6 +35,7 @@
 
 #include "tdxq_ghci.h"
 #include "tdxq_host.h"
+#include "tdxq_qgs.h"
 #include "sim.h"
 
 /* GPAW 52: the shared bit of the simulated guest-physical address space */
@@ -67,6 +68,10 @@ MODULE_PARM_DESC(notify, "support SetupEventNotifyInterrupt (default 1)");
 static bool service = true;
 module_param(service, bool, 0644);
 MODULE_PARM_DESC(service, "quote service available; 0 answers SERVICE_UNAVAILABLE (default 1)");
+
+static char *framing = "raw";
+module_param(framing, charp, 0644);
+MODULE_PARM_DESC(framing, "raw: frame the TDREPORT for the quote service itself, as upstream QEMU (default); passthrough: hand the payload to it as is, as older hosts");
 
 static unsigned long host_max_quote;
 module_param(host_max_quote, ulong, 0644);
@@ -111,6 +116,7 @@ static u64 sim_rejects_inuse;	/* GetQuote on a range already in flight */
 static u64 sim_rejects_invalid;	/* INVALID_OPERAND / ALIGN_ERROR */
 static u64 sim_conv_rejects;	/* conversions refused (not linear-map) */
 static u64 sim_shared_bytes;
+static u64 sim_violations;	/* guest broke the protocol */
 
 /* ---- guest memory, seen through guest-physical addresses ---- */
 
@@ -191,23 +197,71 @@ static void sim_raise_notify(void)
 	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
 }
 
+/* framing may be rewritten through sysfs at any time: read it locked. */
+static bool sim_passthrough(void)
+{
+	bool ret;
+
+	kernel_param_lock(THIS_MODULE);
+	ret = !strcmp(framing, "passthrough");
+	kernel_param_unlock(THIS_MODULE);
+	return ret;
+}
+
+/*
+ * The quote service's answer to a payload, in the host's framing: a raw
+ * quote (raw host) or a framed GET_QUOTE_RESP (pass-through host). NULL
+ * when the service rejects the payload (a raw host's service gets the
+ * payload as the TDREPORT; a pass-through host's wants GET_QUOTE_REQ).
+ */
+static u8 *sim_quote_service(const struct sim_req *req, size_t *len)
+{
+	unsigned int version = quote_version == 5 ? 5 : 4;
+	size_t qlen = max_t(size_t, quote_size, sim_quote_min_len(version));
+	const u8 *tdreport = req->payload;
+	u8 *quote, *framed;
+
+	if (sim_passthrough())
+		tdreport = qgs_parse_req(req->payload, req->in_len);
+	else if (req->in_len != TDX_TDREPORT_LEN)
+		tdreport = NULL;
+	if (!tdreport || tdreport[0] != 0x81)
+		return NULL;
+
+	quote = sim_build_quote(tdreport, version, qlen);
+	if (!quote || tdreport == req->payload) {
+		*len = qlen;
+		return quote;
+	}
+	framed = kvmalloc(qgs_resp_len(qlen), GFP_KERNEL);
+	if (framed)
+		qgs_build_resp(framed, quote, qlen);
+	kvfree(quote);
+	*len = qgs_resp_len(qlen);
+	return framed;
+}
+
 static void sim_complete(struct work_struct *work)
 {
 	struct sim_req *req = container_of(work, struct sim_req, work);
-	unsigned int version = quote_version == 5 ? 5 : 4;
-	size_t len = max_t(size_t, quote_size, sim_quote_min_len(version));
 	u64 status = GET_QUOTE_ERROR;
 	u32 out_len = 0;
 	u8 *quote = NULL;
+	size_t len = 0;
 
-	/* Like QEMU's quote service: the payload must be a TDREPORT. */
-	if (!READ_ONCE(sim_stopping) && req->in_len == TDX_TDREPORT_LEN &&
-	    req->payload[0] == 0x81)
-		quote = sim_build_quote(req->payload, version, len);
+	if (!READ_ONCE(sim_stopping))
+		quote = sim_quote_service(req, &len);
 
 	mutex_lock(&sim_lock);
 	if (sim_stopping)
 		goto out;
+	if (!sim_is_shared(req->pa, req->size)) {
+		/* The guest took back memory the host still owned. */
+		sim_violations++;
+		pr_warn("guest converted a buffer back while its GetQuote was in flight (gpa %#llx)\n",
+			req->pa);
+		goto out;
+	}
 	if (quote) {
 		/* Too big: ERROR, with out_len saying what it needs. */
 		out_len = len;
@@ -417,6 +471,7 @@ static void sim_debugfs_init(void)
 			   &sim_conv_rejects);
 	debugfs_create_u64("shared_bytes", 0444, sim_debugfs,
 			   &sim_shared_bytes);
+	debugfs_create_u64("violations", 0444, sim_debugfs, &sim_violations);
 }
 
 static int __init sim_init(void)

@@ -91,7 +91,9 @@ struct tdx_quote_get_quote {
  *   EFBIG	the quote needs a buffer larger than max_quote_size
  *   ETIMEDOUT	no answer within the timeout (the buffer stays with the
  *		host, quarantined, until the host lets go of it)
- *   EINTR	a signal arrived while waiting (same quarantine)
+ *   EINTR	a signal arrived while waiting (same quarantine); with an
+ *		SA_RESTART handler, or for the freezer, the call restarts and
+ *		fetches a fresh quote instead
  *   EBUSY	the host kept answering RETRY until the timeout
  *   EHOSTDOWN	the host has no quote service (SERVICE_UNAVAILABLE)
  *   EIO	the host reported an error (status ERROR)
@@ -106,6 +108,10 @@ struct tdx_quote_get_quote {
 #define TDX_QUOTE_NOTIFY_NONE		0	/* no host yet */
 #define TDX_QUOTE_NOTIFY_IRQ		1	/* event-notify interrupt */
 #define TDX_QUOTE_NOTIFY_POLL		2	/* adaptive polling */
+
+/* host_framing values: the GetQuote payload the host wants */
+#define TDX_QUOTE_FRAMING_RAW		1	/* raw TDREPORT (upstream QEMU) */
+#define TDX_QUOTE_FRAMING_QGS		2	/* QGS-framed (pass-through hosts) */
 
 /**
  * struct tdx_quote_stats - counters since the module was loaded
@@ -172,6 +178,7 @@ struct tdx_quote_stats {
  * @host_max_quote_size: host-advertised maximum, 0 if not advertised
  * @next_buf_len: shared buffer size the next request starts with
  * @timeout_ms: default request timeout
+ * @host_framing: TDX_QUOTE_FRAMING_*, learned from the host's answers
  * @reserved: zero
  * @stats: counters
  */
@@ -186,7 +193,8 @@ struct tdx_quote_info {
 	__u64 host_max_quote_size;
 	__u64 next_buf_len;
 	__u32 timeout_ms;
-	__u32 reserved[7];
+	__u32 host_framing;
+	__u32 reserved[6];
 	struct tdx_quote_stats stats;
 };
 
@@ -196,5 +204,44 @@ struct tdx_quote_info {
  * Errors: EFAULT bad pointer.
  */
 #define TDX_QUOTE_CMD_INFO		_IOR('T', 0x11, struct tdx_quote_info)
+
+/*
+ * Compatibility: the GetQuote ioctls existing clients send to
+ * /dev/tdx_guest (Intel's libtdx_attest, google's go-tdx-guest, Intel's
+ * kernel selftest). tdx_quote answers them on /dev/tdx_guest (when no
+ * other driver holds that name) and on /dev/tdx_quote. TDREPORTs for them
+ * come from TDX_QUOTE_CMD_GET_REPORT, which has upstream's number.
+ */
+
+/**
+ * struct tdx_quote_compat_req - GetQuote as existing clients send it
+ * @buf: user pointer to a GetQuote buffer: the 24-byte header (version 1,
+ *	status, in_len, out_len) followed by the payload
+ * @len: bytes at @buf, header included; any length from 24 bytes up to
+ *	the module's max_quote_size
+ *
+ * The payload is either a raw 1024-byte TDREPORT (go-tdx-guest, the
+ * selftest) or a QGS-framed GET_QUOTE_REQ (libtdx_attest). The reply comes
+ * back in the same shape, whatever the host does, in the same buffer:
+ * status and out_len in the header, the quote (or GET_QUOTE_RESP) in the
+ * data. If it does not fit, status is ERROR and out_len the size needed.
+ *
+ * Errors: EINVAL len 0 or beyond max_quote_size, header version not 1,
+ * in_len beyond len, or a payload that is neither shape (a malformed
+ * framed request never reaches the host); EFAULT bad pointer; ETIMEDOUT,
+ * EINTR, EBUSY, EREMOTEIO, ENOMEM as for TDX_QUOTE_CMD_GET_QUOTE. Host
+ * statuses (ERROR, SERVICE_UNAVAILABLE) return 0: the caller reads status.
+ */
+struct tdx_quote_compat_req {
+	__u64 buf;
+	__u64 len;
+};
+
+/* libtdx_attest release builds (0x80105404) */
+#define TDX_QUOTE_CMD_COMPAT_GET_QUOTE_R	_IOR('T', 4, struct tdx_quote_compat_req)
+/* libtdx_attest built with V3_DRIVER (0xC0105404) */
+#define TDX_QUOTE_CMD_COMPAT_GET_QUOTE_RW	_IOWR('T', 4, struct tdx_quote_compat_req)
+/* go-tdx-guest, Intel's selftest, the unmerged upstream patch (0xC0105402) */
+#define TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2	_IOWR('T', 2, struct tdx_quote_compat_req)
 
 #endif /* _UAPI_LINUX_TDX_QUOTE_H */

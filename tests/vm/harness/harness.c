@@ -252,6 +252,27 @@ int hx_write_str(const char *path, const char *val)
 	return err;
 }
 
+int hx_read_str(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, err;
+
+	if (!size)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
 static uint64_t hx_read_or_fail(const char *dir, const char *name)
 {
 	char path[256];
@@ -289,6 +310,17 @@ void hx_sim_param_set(const char *name, const char *value)
 	ret = hx_write_str(path, value);
 	if (ret)
 		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));
+}
+
+void hx_sim_param_get(const char *name, char *buf, size_t size)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", HX_SIM_PARAMS, name);
+	ret = hx_read_str(path, buf, size);
+	if (ret)
+		fail_msg("reading %s: %s", path, strerror(-ret));
 }
 
 void hx_sim_param_set_u64(const char *name, uint64_t value)

@@ -31,6 +31,10 @@
 #define HX_SIM_DEBUGFS		"/sys/kernel/debug/tdx_quote_sim"
 #define HX_SIM_PARAMS		"/sys/module/tdx_quote_sim/parameters"
 #define HX_PARAMS		"/sys/module/tdx_quote/parameters"
+/* The node existing clients open (t_compat.c), and the test-only module
+ * that takes its name first (tests/vm/dummy/). */
+#define HX_GUEST_DEV		"/dev/tdx_guest"
+#define HX_DUMMY_MODULE		"dummy_tdx_guest"
 
 /* Quote v4 layout (shared/facts/ghci.md) */
 #define HX_Q_REPORTDATA_OFF	568	/* header 48 + body offset 520 */
@@ -43,6 +47,7 @@
 
 #define HX_STATUS_IN_FLIGHT	0xffffffffffffffffULL
 #define HX_STATUS_SERVICE_UNAVAILABLE 0x8000000000000001ULL
+#define HX_STATUS_ERROR		0x8000000000000000ULL
 
 #define HX_KiB			1024UL
 #define HX_MiB			(1024UL * 1024UL)
@@ -85,12 +90,19 @@ int hx_modules_unload(void);
 /* Read one unsigned number from a file. Return: 0 or -errno. */
 int hx_read_u64(const char *path, uint64_t *val);
 int hx_write_str(const char *path, const char *val);
+/*
+ * Read a file's text into @buf (NUL-terminated, trailing newline dropped).
+ * Return: 0 or -errno.
+ */
+int hx_read_str(const char *path, char *buf, size_t size);
 
 uint64_t hx_stat(const char *name);		/* stats/NAME, or fail */
 uint64_t hx_sim_stat(const char *name);		/* debugfs NAME, or fail */
 uint64_t hx_param(const char *name);		/* tdx_quote parameter */
 void hx_sim_param_set(const char *name, const char *value);
 void hx_sim_param_set_u64(const char *name, uint64_t value);
+/* A sim parameter's text (e.g. framing) into @buf, or fail. */
+void hx_sim_param_get(const char *name, char *buf, size_t size);
 
 /*
  * Wait until stats/NAME satisfies val <= @max (hx_wait_stat_le) or
@@ -181,5 +193,6 @@ int hx_run_errors(void);
 int hx_run_concurrency(void);
 int hx_run_timeout(void);
 int hx_run_pool(void);
+int hx_run_compat(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

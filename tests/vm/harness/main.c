@@ -27,6 +27,7 @@ static const struct {
 	{ "concurrency", hx_run_concurrency },
 	{ "timeout",	 hx_run_timeout },
 	{ "pool",	 hx_run_pool },
+	{ "compat",	 hx_run_compat },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

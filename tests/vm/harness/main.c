@@ -7,6 +7,11 @@
  *
  * Usage: tdxq-vmtest [GROUP...]   (default: all groups)
  * Exit status: 0 when every test and every group fixture passed, 1 if not.
+ *
+ * Environment (the abuse groups, README "Bad input and load"):
+ * TDXQ_LONG=1 full counts (make check-long); TDXQ_FUZZ_CALLS,
+ * TDXQ_FUZZ_SEED, TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES override
+ * single ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,11 @@ static const struct {
 	{ "timeout",	 hx_run_timeout },
 	{ "pool",	 hx_run_pool },
 	{ "compat",	 hx_run_compat },
+	{ "fuzz",	 hx_run_fuzz },
+	{ "stress",	 hx_run_stress },
+	{ "limits",	 hx_run_limits },
+	{ "faults",	 hx_run_faults },
+	{ "cycles",	 hx_run_cycles },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -55,7 +65,8 @@ int main(int argc, char **argv)
 		printf("usage: %s [GROUP...]\ngroups:", argv[0]);
 		for (i = 0; i < NGROUPS; i++)
 			printf(" %s", groups[i].name);
-		printf("\n");
+		printf("\nenvironment: TDXQ_LONG=1 (full counts), TDXQ_FUZZ_CALLS, TDXQ_FUZZ_SEED,\n"
+		       "TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES\n");
 		return 0;
 	}
 	if (geteuid() != 0) {

@@ -69,6 +69,13 @@ uapi-check:
 	printf '#include <linux/tdx_quote.h>\nint main(void) { return 0; }\n' | \
 		$(CC) -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -o /dev/null -
 
+# The VM suite on a debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault
+# injection, CONFIG_INTEL_TDX_GUEST=y) built once from linux-source and
+# cached under /var/cache/tdx-quote: see tests/debug-kernel/.
+.PHONY: debug-test
+debug-test: tools
+	tests/debug-kernel/run.sh
+
 # Debian packages (tdx-quote-dkms, -tools, -dev), unsigned, built from a
 # clean copy of the tree; everything lands in $(DEB_DIR).
 DEB_DIR := build/deb
@@ -81,4 +88,4 @@ deb:
 pkg-test: deb
 	KVER=$(KVER) tests/pkg/pkg-test.sh $(DEB_DIR)
 
-check: uapi-check unit checkpatch sparse vm-test pkg-test
+check: uapi-check unit checkpatch sparse vm-test debug-test pkg-test

@@ -185,8 +185,12 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 	}
 }
 
-/* Wait for the host to let go of @buf. */
-static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
+/*
+ * Wait for the host to let go of @buf. *@status gets the status word that
+ * said so: the host may rewrite it any time, so it is read once and what
+ * follows goes by that one reading.
+ */
+static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
 	bool irq = tdxq_notify_irq_mode();
@@ -195,7 +199,8 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
 	u64 left;
 
 	for (;;) {
-		if (READ_ONCE(hdr->status) != GET_QUOTE_IN_FLIGHT)
+		*status = READ_ONCE(hdr->status);
+		if (*status != GET_QUOTE_IN_FLIGHT)
 			return 0;
 		left = tdxq_us_left(deadline);
 		if (!left)
@@ -230,16 +235,14 @@ static int tdxq_unframe(struct tdxq_quote_result *res)
 	return 0;
 }
 
-/* What the host wrote, once it let go of the buffer. */
-static int tdxq_collect(struct tdxq_buf *buf, int framing,
+/* What the host wrote, once it let go of the buffer with @status. */
+static int tdxq_collect(struct tdxq_buf *buf, u64 status, int framing,
 			struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
 	size_t room = buf->size - GET_QUOTE_HDR_LEN;
-	u64 status;
 	u32 out_len;
 
-	status = READ_ONCE(hdr->status);
 	/* The host writes the quote and out_len before the status. */
 	smp_rmb();
 	/* Read out_len once: the host may rewrite it any time. */
@@ -278,6 +281,7 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 {
 	struct tdx_quote_buf_hdr *hdr;
 	struct tdxq_buf *buf;
+	u64 status;
 	int ret;
 
 	buf = tdxq_buf_get(len);
@@ -302,15 +306,15 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 
 	tdxq_stat_inc(in_flight);
 	/* No interrupt comes for an answer given during the call itself. */
-	ret = tdxq_wait(buf, deadline);
+	ret = tdxq_wait(buf, deadline, &status);
 	tdxq_stat_dec(in_flight);
 	if (ret) {
-		res->host_status = READ_ONCE(hdr->status);
+		res->host_status = status;
 		res->quarantined = true;
 		tdxq_buf_quarantine(buf);
 		return ret;
 	}
-	ret = tdxq_collect(buf, framing, res);
+	ret = tdxq_collect(buf, status, framing, res);
 	tdxq_buf_put(buf);
 	return ret;
 }

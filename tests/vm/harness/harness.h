@@ -194,5 +194,6 @@ int hx_run_concurrency(void);
 int hx_run_timeout(void);
 int hx_run_pool(void);
 int hx_run_compat(void);
+int hx_run_hostile(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

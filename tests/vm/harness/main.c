@@ -28,6 +28,7 @@ static const struct {
 	{ "timeout",	 hx_run_timeout },
 	{ "pool",	 hx_run_pool },
 	{ "compat",	 hx_run_compat },
+	{ "hostile",	 hx_run_hostile },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -316,6 +316,12 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 	res->buf_len = buf->size;
 	hdr = buf->va;
 	hdr->version = GET_QUOTE_BUF_VERSION;
+	/*
+	 * The host marks it IN_FLIGHT too; marked here first, a host that
+	 * accepts the call but never writes the status cannot pass a zeroed
+	 * buffer off as a completed one.
+	 */
+	hdr->status = GET_QUOTE_IN_FLIGHT;
 	if (framing == TDX_QUOTE_FRAMING_QGS) {
 		hdr->in_len = QGS_REQ_LEN;
 		qgs_build_req(hdr->data, tdreport);

@@ -173,6 +173,10 @@ static bool fault_stuck;
 module_param(fault_stuck, bool, 0644);
 MODULE_PARM_DESC(fault_stuck, "never complete a request: its status stays IN_FLIGHT until complete_stuck is written (default 0)");
 
+static bool fault_silent;
+module_param(fault_silent, bool, 0644);
+MODULE_PARM_DESC(fault_silent, "accept a request but never write its status, not even IN_FLIGHT (until complete_stuck is written; default 0)");
+
 static unsigned int fault_out_len;
 module_param(fault_out_len, uint, 0644);
 MODULE_PARM_DESC(fault_out_len, "write an out_len this many bytes beyond the end of the buffer (default 0)");
@@ -219,6 +223,7 @@ struct sim_fault {
 	bool status;
 	u64 status_code;
 	bool stuck;
+	bool silent;
 	u32 out_len_extra;
 	bool overwrite;
 	unsigned int flap_ms;
@@ -429,7 +434,8 @@ static bool sim_fault_for(struct sim_fault *f)
 	f->vmcall_code = fault_vmcall.code;
 	f->status = fault_status.on;
 	f->status_code = fault_status.code;
-	f->stuck = fault_stuck;
+	f->silent = fault_silent;
+	f->stuck = fault_stuck || f->silent;
 	f->out_len_extra = fault_out_len;
 	f->overwrite = fault_overwrite;
 	f->flap_ms = fault_flap_ms;
@@ -813,7 +819,8 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	req->timer.function = sim_timer_fn;
 
-	sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);
+	if (!fault.silent)
+		sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);
 	list_add_tail(&req->node, &sim_reqs);
 	sim_inflight++;
 	if (fault.stuck)

@@ -46,7 +46,8 @@ static void knobs_off(void)
 {
 	static const char *const off[][2] = {
 		{ "fault_vmcall", "none" }, { "fault_status", "none" },
-		{ "fault_stuck", "0" }, { "fault_out_len", "0" },
+		{ "fault_stuck", "0" }, { "fault_silent", "0" },
+		{ "fault_out_len", "0" },
 		{ "fault_overwrite", "0" }, { "fault_flap_ms", "0" },
 		{ "irq_storm", "0" }, { "irq_drop", "0" }, { "irq_dup", "0" },
 		{ "conv_fail_shared", "0" }, { "conv_fail_private", "0" },
@@ -521,6 +522,32 @@ static void test_stuck_in_flight(void **state)
 		fail_msg("quarantined still %" PRIu64 " after the host let go", last);
 	assert_int_equal(hx_sim_stat("inflight"), 0);
 	expect_quote(0x0711, "after the stuck requests");
+	assert_host_buffers_safe();
+}
+
+/*
+ * A host that accepts GetQuote but never writes the status: the guest
+ * marked it IN_FLIGHT before the call, so the zeroed header is not taken
+ * for a completed empty quote and the buffer stays with the host.
+ */
+static void test_status_never_written(void **state)
+{
+	struct tdx_quote_get_quote req;
+	uint64_t last = 0, proto0 = hx_stat("fail_host_protocol");
+
+	(void)state;
+	hx_sim_param_set("fault_silent", "1");
+	expect_timeout(0x0720, 300, &req, "status never written");
+	assert_int_equal(req.host_status, HX_STATUS_IN_FLIGHT);
+	assert_int_equal(req.vmcall_status, 0);
+	assert_int_equal(hx_stat("quarantined"), 1);
+	assert_int_equal(hx_stat("fail_host_protocol"), proto0);
+	hx_sim_param_set("fault_silent", "0");
+
+	hx_sim_param_set("complete_stuck", "1");
+	if (!hx_wait_stat_le("quarantined", 0, 5000, &last))
+		fail_msg("quarantined still %" PRIu64 " after the host let go", last);
+	expect_quote(0x0721, "after the silent request");
 	assert_host_buffers_safe();
 }
 
@@ -1044,6 +1071,7 @@ int hx_run_hostile(void)
 		T(test_retry_forever),
 		T(test_vmcall_errors),
 		T(test_stuck_in_flight),
+		T(test_status_never_written),
 		T(test_irq_storm_idle),
 		T(test_irq_storm_in_flight),
 		T(test_irq_lost),

@@ -10,8 +10,8 @@ VERSION := $(shell cat VERSION)
 
 MODULES := tdx_quote.ko tdx_quote_sim.ko
 
-.PHONY: all modules tools clean check unit vm-test vm-shell demo demo-run checkpatch sparse deps uapi-check \
-	deb pkg-test
+.PHONY: all modules tools clean check check-long unit vm-test vm-shell demo demo-run checkpatch sparse deps \
+	uapi-check deb pkg-test
 
 all: modules tools
 
@@ -36,6 +36,11 @@ unit: tools
 
 vm-test: modules tools
 	$(MAKE) -C tests/vm check KVER=$(KVER)
+
+# The VM suite with the full counts of the abuse groups (fuzzer calls,
+# load/unload cycles, seconds of load): README, "Bad input and load".
+check-long: modules tools
+	$(MAKE) -C tests/vm check KVER=$(KVER) LONG=1
 
 vm-shell: modules tools
 	$(MAKE) -C tests/vm shell KVER=$(KVER)

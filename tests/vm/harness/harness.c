@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
@@ -44,6 +46,223 @@ void hx_sleep_ms(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* ---------------------------------------------------------- abuse helpers */
+
+static void hx_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void hx_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+#define HX_QGS_OVERHEAD	28
+#define HX_QGS_REQ_LEN	(HX_QGS_OVERHEAD + 1024)
+
+int hx_compat_quote(int fd, unsigned long cmd, void *buf, uint64_t len,
+		    const uint8_t *tdreport, bool framed)
+{
+	struct tdx_quote_compat_req req = { (uintptr_t)buf, len };
+	uint8_t *b = buf, *d = b + HX_GQ_HDR_LEN;
+	uint32_t in_len = framed ? HX_QGS_REQ_LEN : 1024;
+
+	memset(b, 0, HX_GQ_HDR_LEN);
+	b[0] = 1;			/* version */
+	hx_put_le32(b + 16, in_len);
+	if (framed) {
+		memset(d, 0, HX_QGS_OVERHEAD);
+		hx_be32(d, in_len - 4);
+		d[4] = 1;		/* major */
+		d[6] = 1;		/* minor */
+		hx_put_le32(d + 12, in_len - 4);
+		hx_put_le32(d + 20, 1024);
+		d += HX_QGS_OVERHEAD;
+	}
+	memcpy(d, tdreport, 1024);
+	return ioctl(fd, cmd, &req) ? errno : 0;
+}
+
+const char *hx_compat_reply_problem(const void *buf, bool framed,
+				    uint64_t quote_len, const uint8_t *rd)
+{
+	const uint8_t *b = buf, *q = b + HX_GQ_HDR_LEN;
+	uint64_t status;
+	uint32_t out_len;
+
+	memcpy(&status, b + 8, 8);
+	memcpy(&out_len, b + 20, 4);
+	if (status)
+		return "status not SUCCESS";
+	if (out_len != quote_len + (framed ? HX_QGS_OVERHEAD : 0))
+		return "out_len wrong";
+	if (framed) {
+		if (((uint32_t)q[0] << 24 | q[1] << 16 | q[2] << 8 | q[3]) !=
+		    out_len - 4 || hx_le32(q + 8) != 1 ||
+		    hx_le32(q + 24) != quote_len)
+			return "GET_QUOTE_RESP malformed";
+		q += HX_QGS_OVERHEAD;
+	}
+	if (hx_le16(q) != 4)
+		return "not a v4 quote";
+	if (memcmp(q + HX_Q_REPORTDATA_OFF, rd, TDX_QUOTE_REPORTDATA_LEN))
+		return "quote without the report data";
+	return NULL;
+}
+
+void hx_tally_add(struct hx_tally *t, int err)
+{
+	t->n[err >= 0 && err < HX_TALLY_OTHER ? err : HX_TALLY_OTHER]++;
+}
+
+void hx_tally_merge(struct hx_tally *into, const struct hx_tally *from)
+{
+	int i;
+
+	for (i = 0; i <= HX_TALLY_OTHER; i++)
+		into->n[i] += from->n[i];
+}
+
+void hx_tally_str(const struct hx_tally *t, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i <= HX_TALLY_OTHER && n < size; i++) {
+		if (!t->n[i])
+			continue;
+		n += snprintf(buf + n, size - n, "%s%s:%" PRIu64, n ? " " : "",
+			      i == HX_TALLY_OTHER ? "other" : i ?
+			      strerrorname_np(i) ?: "?" : "ok", t->n[i]);
+	}
+}
+
+static void hx_sig_nop(int sig)
+{
+	(void)sig;
+}
+
+static struct sigaction hx_old_usr1, hx_old_usr2;
+static bool hx_signals_installed;
+
+void hx_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = hx_sig_nop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	sigaction(SIGUSR1, &sa, hx_signals_installed ? NULL : &hx_old_usr1);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR2, &sa, hx_signals_installed ? NULL : &hx_old_usr2);
+	hx_signals_installed = true;
+}
+
+void hx_signals_restore(void)
+{
+	if (!hx_signals_installed)
+		return;
+	sigaction(SIGUSR1, &hx_old_usr1, NULL);
+	sigaction(SIGUSR2, &hx_old_usr2, NULL);
+	hx_signals_installed = false;
+}
+
+/* ------------------------------------------------------------ test sizes */
+
+bool hx_long_mode(void)
+{
+	return hx_env_u64("TDXQ_LONG", 0) != 0;
+}
+
+uint64_t hx_env_u64(const char *name, uint64_t dflt)
+{
+	const char *s = getenv(name);
+	char *end;
+	uint64_t v;
+
+	if (!s || !*s)
+		return dflt;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end) {
+		fprintf(stderr, "tdxq-vmtest: ignoring %s=%s (not a number)\n",
+			name, s);
+		return dflt;
+	}
+	return v;
+}
+
+/* ---------------------------------------------------------------- memory */
+
+long long hx_meminfo_kb(const char *field)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	size_t flen = strlen(field);
+	char line[256];
+	long long val = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, flen) && line[flen] == ':') {
+			val = strtoll(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+long long hx_free_kb(void)
+{
+	long long memfree = hx_meminfo_kb("MemFree"), pcp = 0;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+	char line[256], *p;
+
+	if (!f || memfree < 0) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " \t");
+		if (!strncmp(p, "count:", 6))
+			pcp += strtoll(p + 6, NULL, 10);
+	}
+	fclose(f);
+	return memfree + pcp * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+int hx_drop_caches(void)
+{
+	sync();
+	return hx_write_str("/proc/sys/vm/drop_caches", "3");
+}
+
+long hx_dir_count(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
 }
 
 /* --------------------------------------------------------------- modules */
@@ -307,6 +526,17 @@ void hx_sim_param_set(const char *name, const char *value)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", HX_SIM_PARAMS, name);
+	ret = hx_write_str(path, value);
+	if (ret)
+		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));
+}
+
+void hx_param_set(const char *name, const char *value)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", HX_PARAMS, name);
 	ret = hx_write_str(path, value);
 	if (ret)
 		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));

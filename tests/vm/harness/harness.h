@@ -99,6 +99,8 @@ int hx_read_str(const char *path, char *buf, size_t size);
 uint64_t hx_stat(const char *name);		/* stats/NAME, or fail */
 uint64_t hx_sim_stat(const char *name);		/* debugfs NAME, or fail */
 uint64_t hx_param(const char *name);		/* tdx_quote parameter */
+/* Write a writable tdx_quote parameter (e.g. timeout_ms), or fail. */
+void hx_param_set(const char *name, const char *value);
 void hx_sim_param_set(const char *name, const char *value);
 void hx_sim_param_set_u64(const char *name, uint64_t value);
 /* A sim parameter's text (e.g. framing) into @buf, or fail. */
@@ -179,6 +181,68 @@ int hx_klog_take_bad(void);
 /* Lines of @text that contain @needle. */
 int hx_count_lines(const char *text, const char *needle);
 
+/* ---- test sizes: make check vs make check-long ---- */
+
+/* TDXQ_LONG=1 in the environment (make check-long): the full counts. */
+bool hx_long_mode(void);
+/*
+ * An unsigned number from environment variable @name (decimal or 0x hex),
+ * or @dflt when unset or unparsable.
+ */
+uint64_t hx_env_u64(const char *name, uint64_t dflt);
+
+/* ---- abuse helpers (t_fuzz, t_stress, t_limits, t_faults, t_cycles) ---- */
+
+/*
+ * A raw GetQuote buffer as go-tdx-guest sends it (version 1, in_len 1024,
+ * the TDREPORT), or QGS-framed as libtdx_attest sends it (@framed), in
+ * @buf of @len bytes, sent with compat ioctl @cmd. Safe from any thread,
+ * and async-signal-safe (no allocation).
+ * Return: 0 (the host's verdict is in the header) or the errno.
+ */
+int hx_compat_quote(int fd, unsigned long cmd, void *buf, uint64_t len,
+		    const uint8_t *tdreport, bool framed);
+/*
+ * Check a compat reply: status SUCCESS and the quote (after the QGS
+ * framing if @framed) of @quote_len bytes carrying report data @rd.
+ * Return: NULL if fine, else what is wrong (static text).
+ */
+const char *hx_compat_reply_problem(const void *buf, bool framed,
+				    uint64_t quote_len, const uint8_t *rd);
+
+/* Outcomes by errno (0 = success); index HX_TALLY_OTHER for the rest. */
+#define HX_TALLY_OTHER	140
+struct hx_tally {
+	uint64_t n[HX_TALLY_OTHER + 1];
+};
+void hx_tally_add(struct hx_tally *t, int err);
+void hx_tally_merge(struct hx_tally *into, const struct hx_tally *from);
+/* "ok:12 EINTR:3 ..." into @buf. */
+void hx_tally_str(const struct hx_tally *t, char *buf, size_t size);
+
+/*
+ * Handlers that do nothing: SIGUSR1 without SA_RESTART (an interrupted
+ * GET_QUOTE returns EINTR), SIGUSR2 with SA_RESTART (it restarts).
+ * hx_signals_restore() puts the previous ones back.
+ */
+void hx_signals_install(void);
+void hx_signals_restore(void);
+
+/* ---- memory ---- */
+
+/* A /proc/meminfo field (e.g. "MemFree") in kB, or -1. */
+long long hx_meminfo_kb(const char *field);
+/*
+ * Free memory in kB: MemFree plus the pages in the per-CPU free lists
+ * (/proc/zoneinfo "count:"), which MemFree does not count and which hold
+ * up to tens of MiB, or -1.
+ */
+long long hx_free_kb(void);
+/* sync; echo 3 > /proc/sys/vm/drop_caches. Return: 0 or -errno. */
+int hx_drop_caches(void);
+/* Entries in directory @path other than . and .., or -1. */
+long hx_dir_count(const char *path);
+
 /* ---- time ---- */
 
 double hx_now(void);		/* CLOCK_MONOTONIC seconds */
@@ -195,5 +259,10 @@ int hx_run_timeout(void);
 int hx_run_pool(void);
 int hx_run_compat(void);
 int hx_run_hostile(void);
+int hx_run_fuzz(void);
+int hx_run_stress(void);
+int hx_run_limits(void);
+int hx_run_faults(void);
+int hx_run_cycles(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

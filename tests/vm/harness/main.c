@@ -7,6 +7,11 @@
  *
  * Usage: tdxq-vmtest [GROUP...]   (default: all groups)
  * Exit status: 0 when every test and every group fixture passed, 1 if not.
+ *
+ * Environment (the abuse groups, README "Bad input and load"):
+ * TDXQ_LONG=1 full counts (make check-long); TDXQ_FUZZ_CALLS,
+ * TDXQ_FUZZ_SEED, TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES override
+ * single ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,11 @@ static const struct {
 	{ "pool",	 hx_run_pool },
 	{ "compat",	 hx_run_compat },
 	{ "hostile",	 hx_run_hostile },
+	{ "fuzz",	 hx_run_fuzz },
+	{ "stress",	 hx_run_stress },
+	{ "limits",	 hx_run_limits },
+	{ "faults",	 hx_run_faults },
+	{ "cycles",	 hx_run_cycles },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -56,7 +66,8 @@ int main(int argc, char **argv)
 		printf("usage: %s [GROUP...]\ngroups:", argv[0]);
 		for (i = 0; i < NGROUPS; i++)
 			printf(" %s", groups[i].name);
-		printf("\n");
+		printf("\nenvironment: TDXQ_LONG=1 (full counts), TDXQ_FUZZ_CALLS, TDXQ_FUZZ_SEED,\n"
+		       "TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES\n");
 		return 0;
 	}
 	if (geteuid() != 0) {

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load/unload cycles: load tdx_quote_sim and tdx_quote, let client threads
+ * hammer both nodes for a moment (quotes, some with 1 ms timeouts so that
+ * buffers go through quarantine, compat requests, TDREPORTs, INFO), stop
+ * them, wait for the host to let go of every buffer, unload both. On every
+ * other cycle a thread keeps opening the device while tdx_quote is being
+ * removed (it may see ENOENT/ENODEV/ENXIO once removal starts, nothing
+ * else). Every fifth cycle the host has no notify interrupt (polling).
+ *
+ * Each cycle: the module registers its notify vector (interrupt mode) and
+ * it is always the same vector (a leaked vector would move it, and after
+ * ~200 cycles exhaust the CPU's vectors); after unload the device nodes,
+ * the "tdx_quote" line in /proc/interrupts and the module are gone, and
+ * nothing was leaked (leaked_bytes 0 before unload).
+ *
+ * After all cycles, against the state after one warm-up cycle, with page
+ * caches dropped both times: free memory (MemFree plus the per-CPU free
+ * lists, which MemFree leaves out and which grow by tens of MiB over a
+ * run) has not dropped by more than CY_FREE_BOUND_KB, unreclaimable slab by more than CY_SLAB_BOUND_KB,
+ * percpu by more than CY_PERCPU_BOUND_KB; the number of IRQ descriptors
+ * (/sys/kernel/irq) and of /proc/interrupts lines is unchanged.
+ *
+ * Cycles: TDXQ_CYCLES, default 50 (make check) or 1000 (make check-long).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define CY_CYCLES		50
+#define CY_CYCLES_LONG		1000
+#define CY_HAMMER_MS		150
+#define CY_THREADS		4
+#define CY_FREE_BOUND_KB	2048
+#define CY_SLAB_BOUND_KB	1024
+#define CY_PERCPU_BOUND_KB	64
+#define QCAP			(64 * 1024)
+#define CBUF			16384
+
+static atomic_bool cy_stop;
+
+struct cworker {
+	pthread_t tid;
+	int index;
+	uint64_t seed;
+	struct hx_tally tally;
+	int bad;
+};
+
+static void *hammer_fn(void *arg)
+{
+	struct cworker *w = arg;
+	struct tdx_quote_get_quote req;
+	struct tdx_quote_info info;
+	uint8_t rd[64], tdr[1024], *q = malloc(QCAP), *c = malloc(CBUF);
+	uint64_t s = w->seed, z;
+	int fd = -1, ret;
+
+	while (q && c && !atomic_load(&cy_stop)) {
+		z = (s += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ULL;
+		z ^= z >> 29;
+		if (fd < 0 || z % 8 == 0) {
+			if (fd >= 0)
+				close(fd);
+			fd = open(z & 16 ? HX_GUEST_DEV : HX_DEV, O_RDWR | O_CLOEXEC);
+			if (fd < 0) {
+				hx_tally_add(&w->tally, errno);
+				w->bad++;
+				break;
+			}
+		}
+		hx_reportdata(rd, z);
+		switch ((z >> 8) % 10) {
+		case 0 ... 4:
+			ret = hx_get_quote(fd, rd, z & 32 ? 1 : 0, q, QCAP, &req);
+			if (!ret && hx_find_reportdata(q, req.quote_len, rd) !=
+			    HX_Q_REPORTDATA_OFF)
+				w->bad++;
+			break;
+		case 5 ... 6:
+			ret = hx_get_report(fd, rd, tdr);
+			if (!ret)
+				ret = hx_compat_quote(fd, TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2,
+						      c, CBUF, tdr, z & 64);
+			if (!ret && hx_compat_reply_problem(c, z & 64, 5000, rd))
+				w->bad++;
+			break;
+		case 7 ... 8:
+			ret = hx_get_report(fd, rd, tdr);
+			break;
+		default:
+			ret = ioctl(fd, TDX_QUOTE_CMD_INFO, &info) ? errno : 0;
+			break;
+		}
+		hx_tally_add(&w->tally, ret);
+		if (ret && ret != ETIMEDOUT)
+			w->bad++;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(q);
+	free(c);
+	return NULL;
+}
+
+/* Opens the device over and over while the module is being removed. */
+static atomic_bool cy_opener_stop, cy_removing;
+static struct hx_tally cy_opener_tally;
+static int cy_opener_bad;
+
+static void *opener_fn(void *arg)
+{
+	struct tdx_quote_info info;
+	int fd, err;
+
+	(void)arg;
+	while (!atomic_load(&cy_opener_stop)) {
+		fd = open(HX_DEV, O_RDWR | O_CLOEXEC);
+		err = fd < 0 ? errno : 0;
+		if (fd >= 0) {
+			if (ioctl(fd, TDX_QUOTE_CMD_INFO, &info))
+				err = errno;
+			close(fd);
+		}
+		hx_tally_add(&cy_opener_tally, err);
+		/* Removal starts after cy_removing is set: look afterwards. */
+		if (err && !(atomic_load(&cy_removing) &&
+			     (err == ENOENT || err == ENODEV || err == ENXIO)))
+			cy_opener_bad++;
+		hx_sleep_ms(1);
+	}
+	return NULL;
+}
+
+struct snapshot {
+	long long free, memfree, sunreclaim, percpu, vmalloc;
+	long irq_descs, irq_lines;
+};
+
+static long count_lines(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char buf[4096];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (strchr(buf, '\n'))
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void snap(struct snapshot *s)
+{
+	hx_drop_caches();
+	hx_sleep_ms(200);
+	hx_drop_caches();
+	s->free = hx_free_kb();
+	s->memfree = hx_meminfo_kb("MemFree");
+	s->sunreclaim = hx_meminfo_kb("SUnreclaim");
+	s->percpu = hx_meminfo_kb("Percpu");
+	s->vmalloc = hx_meminfo_kb("VmallocUsed");
+	s->irq_descs = hx_dir_count("/sys/kernel/irq");
+	s->irq_lines = count_lines("/proc/interrupts");
+}
+
+/* One cycle. Return: the notify vector (interrupt mode), 0 (polling). */
+static unsigned int cycle(int n, bool opener)
+{
+	struct cworker w[CY_THREADS];
+	struct tdx_quote_info info;
+	struct timespec limit;
+	pthread_t op = 0;
+	bool polling = n % 5 == 4;
+	uint64_t last = 0;
+	unsigned int vector;
+	int i, ret, hung = 0, bad = 0;
+
+	ret = hx_modules_load(polling ? "service_us=500 notify=0" : "service_us=500",
+			      "compat_dev=on timeout_ms=2000");
+	if (ret)
+		fail_msg("cycle %d: loading the modules: %s", n, strerror(-ret));
+	hx_info(&info);
+	if (info.notify_mode != (polling ? TDX_QUOTE_NOTIFY_POLL : TDX_QUOTE_NOTIFY_IRQ))
+		fail_msg("cycle %d: notify mode %u, want %s", n, info.notify_mode,
+			 polling ? "polling" : "interrupt");
+	vector = polling ? 0 : info.notify_vector;
+	if (!polling && hx_irq_count() < 0)
+		fail_msg("cycle %d: no tdx_quote line in /proc/interrupts", n);
+	hx_fd_close();
+
+	atomic_store(&cy_stop, false);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < CY_THREADS; i++) {
+		w[i].index = i;
+		w[i].seed = (uint64_t)n * 1000 + i;
+		if (pthread_create(&w[i].tid, NULL, hammer_fn, &w[i]))
+			abort();
+	}
+	hx_sleep_ms(CY_HAMMER_MS);
+	atomic_store(&cy_stop, true);
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 30;
+	for (i = 0; i < CY_THREADS; i++) {
+		if (pthread_timedjoin_np(w[i].tid, NULL, &limit)) {
+			hung++;
+			continue;
+		}
+		bad += w[i].bad;
+		if (w[i].bad) {
+			char line[256];
+
+			hx_tally_str(&w[i].tally, line, sizeof(line));
+			print_error("cycle %d thread %d: %s\n", n, i, line);
+		}
+	}
+	if (hung)
+		fail_msg("cycle %d: %d client thread(s) hung", n, hung);
+	if (bad)
+		fail_msg("cycle %d: %d bad result(s)", n, bad);
+
+	/* The host lets go of every buffer before the module goes. */
+	if (!hx_wait_stat_le("quarantined", 0, 10000, &last))
+		fail_msg("cycle %d: quarantined still %" PRIu64, n, last);
+	assert_int_equal(hx_stat("in_flight"), 0);
+	assert_int_equal(hx_stat("leaked_bytes"), 0);
+	assert_int_equal(hx_sim_stat("shared_bytes"), hx_stat("pooled_bytes"));
+
+	if (opener) {
+		atomic_store(&cy_opener_stop, false);
+		atomic_store(&cy_removing, false);
+		if (pthread_create(&op, NULL, opener_fn, NULL))
+			abort();
+		hx_sleep_ms(5);
+		atomic_store(&cy_removing, true);
+	}
+	ret = hx_module_remove(HX_MODULE);
+	if (opener) {
+		atomic_store(&cy_opener_stop, true);
+		pthread_join(op, NULL);
+	}
+	if (ret)
+		fail_msg("cycle %d: removing tdx_quote: %s", n, strerror(-ret));
+	ret = hx_module_remove(HX_SIM_MODULE);
+	if (ret)
+		fail_msg("cycle %d: removing tdx_quote_sim: %s", n, strerror(-ret));
+	if (cy_opener_bad)
+		fail_msg("cycle %d: %d open/INFO result(s) other than success before, or ENOENT/ENODEV/ENXIO during removal",
+			 n, cy_opener_bad);
+	if (access(HX_DEV, F_OK) == 0 || access(HX_GUEST_DEV, F_OK) == 0 ||
+	    hx_module_loaded(HX_MODULE) || hx_irq_count() >= 0)
+		fail_msg("cycle %d: device node, module or interrupt left after unload", n);
+	return vector;
+}
+
+static void test_cycles(void **state)
+{
+	uint64_t cycles = hx_env_u64("TDXQ_CYCLES",
+				     hx_long_mode() ? CY_CYCLES_LONG : CY_CYCLES);
+	struct snapshot before, after;
+	unsigned int vectors[8], nvec = 0, v, j;
+	char line[512];
+	uint64_t n;
+	double t0;
+
+	(void)state;
+	memset(&cy_opener_tally, 0, sizeof(cy_opener_tally));
+	cy_opener_bad = 0;
+	/* Warm-up: the first load allocates things that stay (caches). */
+	cycle(0, false);
+	snap(&before);
+	t0 = hx_now();
+	for (n = 1; n <= cycles; n++) {
+		v = cycle(n, n & 1);
+		if (!v)
+			continue;
+		for (j = 0; j < nvec && vectors[j] != v; j++)
+			;
+		if (j == nvec) {
+			if (nvec == sizeof(vectors) / sizeof(vectors[0]))
+				fail_msg("cycle %" PRIu64 ": notify vector %u, the %u-th different one",
+					 n, v, nvec + 1);
+			vectors[nvec++] = v;
+		}
+		if (!(n % 100))
+			print_message("  %" PRIu64 " cycles, %.1f s\n", n,
+				      hx_now() - t0);
+	}
+	snap(&after);
+
+	hx_tally_str(&cy_opener_tally, line, sizeof(line));
+	print_message("  %" PRIu64 " cycles in %.1f s (%.2f s each); notify vector(s):",
+		      cycles, hx_now() - t0, (hx_now() - t0) / cycles);
+	for (j = 0; j < nvec; j++)
+		print_message(" %u", vectors[j]);
+	print_message("\n  opens during removal: %s\n", line);
+	print_message("  free (MemFree + per-CPU lists) %lld -> %lld kB (%+lld); MemFree alone %+lld kB\n",
+		      before.free, after.free, after.free - before.free,
+		      after.memfree - before.memfree);
+	print_message("  SUnreclaim %lld -> %lld kB (%+lld), Percpu %lld -> %lld kB, VmallocUsed %lld -> %lld kB\n",
+		      before.sunreclaim, after.sunreclaim,
+		      after.sunreclaim - before.sunreclaim, before.percpu,
+		      after.percpu, before.vmalloc, after.vmalloc);
+	print_message("  IRQ descriptors %ld -> %ld, /proc/interrupts lines %ld -> %ld\n",
+		      before.irq_descs, after.irq_descs, before.irq_lines,
+		      after.irq_lines);
+
+	/* The same vector every time: none leaked (a leak moves it). */
+	assert_true(nvec <= 2);
+	assert_int_equal(after.irq_descs, before.irq_descs);
+	assert_int_equal(after.irq_lines, before.irq_lines);
+	if (before.free - after.free > CY_FREE_BOUND_KB)
+		fail_msg("free memory dropped by %lld kB over %" PRIu64 " cycles (bound %d kB)",
+			 before.free - after.free, cycles, CY_FREE_BOUND_KB);
+	if (after.sunreclaim - before.sunreclaim > CY_SLAB_BOUND_KB)
+		fail_msg("unreclaimable slab grew by %lld kB (bound %d kB)",
+			 after.sunreclaim - before.sunreclaim, CY_SLAB_BOUND_KB);
+	if (after.percpu - before.percpu > CY_PERCPU_BOUND_KB)
+		fail_msg("percpu grew by %lld kB (bound %d kB)",
+			 after.percpu - before.percpu, CY_PERCPU_BOUND_KB);
+}
+
+static int setup_cycles(void **state)
+{
+	(void)state;
+	/* The test loads and unloads the modules itself. */
+	return hx_setup(NULL, NULL);
+}
+
+static int teardown_cycles(void **state)
+{
+	(void)state;
+	atomic_store(&cy_stop, true);
+	atomic_store(&cy_opener_stop, true);
+	return hx_teardown();
+}
+
+int hx_run_cycles(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cycles),
+	};
+
+	return cmocka_run_group_tests_name("cycles", tests, setup_cycles,
+					   teardown_cycles);
+}

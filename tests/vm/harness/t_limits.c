@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Limits: with max_inflight 4 and pool_max_bytes 64 KiB, no caller, and no
+ * crowd of callers, makes the module hold more shared memory than
+ *
+ *	max_inflight * (largest buffer a request uses) + pool_max_bytes
+ *
+ * A request holds one of the max_inflight slots for as long as it owns a
+ * shared buffer, and a buffer the host still owns after a timeout or a
+ * signal keeps its request's slot until the host lets go; the pool keeps
+ * at most pool_max_bytes. One caller timing out over and over against a
+ * host that takes 2 s pins max_inflight buffers, then waits for a slot
+ * (ETIMEDOUT without a buffer). The host (the sim's shared_bytes, what it
+ * sees converted) is sampled after every call and, in a burst of 32
+ * threads with signals and short timeouts, every few milliseconds.
+ *
+ * max_quote_size 1 MiB: a quote of 1 MiB - 24 bytes (the GetQuote header
+ * fills the rest) is delivered; one byte more, or 2 MiB, is EFBIG with
+ * quote_len the size needed; through the compat ioctl the same is status
+ * ERROR with out_len, and a compat buffer over 1 MiB is EINVAL.
+ *
+ * Burst seconds: TDXQ_LIMITS_SECS, default 5 (make check) or 30 (long).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define LM_INFLIGHT		4
+#define LM_POOL			(64 * 1024UL)
+#define LM_MAX_QUOTE		(1024 * 1024UL)
+#define LM_SECS			5
+#define LM_SECS_LONG		30
+#define LM_THREADS		32
+#define CBUF			16384
+
+struct peak {
+	uint64_t shared, pooled, quarantined, in_flight, host_inflight;
+};
+
+static void sample(struct peak *p)
+{
+	uint64_t v;
+
+#define PEAK(field, expr) do { v = (expr); if (v > p->field) p->field = v; } while (0)
+	PEAK(shared, hx_sim_stat("shared_bytes"));
+	PEAK(pooled, hx_stat("pooled_bytes"));
+	PEAK(quarantined, hx_stat("quarantined"));
+	PEAK(in_flight, hx_stat("in_flight"));
+	PEAK(host_inflight, hx_sim_stat("inflight"));
+#undef PEAK
+}
+
+static void check_peak(const struct peak *p, uint64_t buf_len)
+{
+	uint64_t bound = LM_INFLIGHT * buf_len + LM_POOL;
+
+	print_message("  peak: host sees %" PRIu64 " shared bytes (bound %d x %" PRIu64 " + %lu = %" PRIu64 "), pool %" PRIu64 ", quarantined %" PRIu64 ", in flight %" PRIu64 " (host %" PRIu64 ")\n",
+		      p->shared, LM_INFLIGHT, buf_len, LM_POOL, bound, p->pooled,
+		      p->quarantined, p->in_flight, p->host_inflight);
+	if (p->shared > bound)
+		fail_msg("the host saw %" PRIu64 " shared bytes, more than %" PRIu64,
+			 p->shared, bound);
+	assert_true(p->pooled <= LM_POOL);
+	assert_true(p->quarantined <= LM_INFLIGHT);
+	assert_true(p->in_flight <= LM_INFLIGHT);
+	assert_true(p->host_inflight <= LM_INFLIGHT);
+}
+
+static void settle(void)
+{
+	uint64_t last = 0;
+
+	if (!hx_wait_stat_le("quarantined", 0, 15000, &last))
+		fail_msg("quarantined still %" PRIu64 " after 15 s", last);
+	assert_int_equal(hx_stat("in_flight"), 0);
+	assert_int_equal(hx_sim_stat("inflight"), 0);
+	assert_true(hx_stat("pooled_bytes") <= LM_POOL);
+	assert_int_equal(hx_sim_stat("shared_bytes"), hx_stat("pooled_bytes"));
+	assert_int_equal(hx_stat("leaked_bytes"), 0);
+	assert_int_equal(hx_sim_stat("violations"), 0);
+}
+
+/* A quote with a fast host: sets the size the next requests start with. */
+static void prime(uint64_t quote_size)
+{
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], *q = malloc(LM_MAX_QUOTE);
+
+	assert_non_null(q);
+	hx_sim_param_set("service_us", "1000");
+	hx_sim_param_set_u64("quote_size", quote_size);
+	hx_reportdata(rd, quote_size);
+	assert_int_equal(hx_get_quote(hx_fd(), rd, 0, q, LM_MAX_QUOTE, &req), 0);
+	hx_check_quote(q, req.quote_len, quote_size, rd);
+	free(q);
+}
+
+/*
+ * One caller against a host that takes 2 s: GET_QUOTE with a 2 ms
+ * timeout @n times, then the compat ioctl (module timeout_ms 5) @n times.
+ */
+static void one_caller(int n, uint64_t buf_len)
+{
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], tdr[1024], *q = malloc(LM_MAX_QUOTE), *c = malloc(CBUF);
+	struct peak p = { 0 };
+	struct hx_tally t = { 0 };
+	char line[256];
+	int i, ret;
+
+	assert_non_null(q);
+	assert_non_null(c);
+	hx_sim_param_set("service_us", "2000000");
+	for (i = 0; i < n; i++) {
+		hx_reportdata(rd, 0x1111 + i);
+		ret = hx_get_quote(hx_fd(), rd, 2, q, LM_MAX_QUOTE, &req);
+		hx_tally_add(&t, ret);
+		sample(&p);
+	}
+	hx_param_set("timeout_ms", "5");
+	for (i = 0; i < n; i++) {
+		hx_reportdata(rd, 0x2222 + i);
+		ret = hx_get_report(hx_fd(), rd, tdr);
+		if (!ret)
+			ret = hx_compat_quote(hx_fd(), TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2,
+					      c, CBUF, tdr, false);
+		hx_tally_add(&t, ret);
+		sample(&p);
+	}
+	hx_param_set("timeout_ms", "3000");
+	free(q);
+	free(c);
+	hx_tally_str(&t, line, sizeof(line));
+	print_message("  one caller, %d calls: %s\n", 2 * n, line);
+	assert_int_equal(t.n[ETIMEDOUT], 2 * n);
+	check_peak(&p, buf_len);
+	/* It did pin all it could: the bound is reached, not just respected. */
+	assert_int_equal(p.quarantined, LM_INFLIGHT);
+	assert_true(p.shared >= LM_INFLIGHT * buf_len);
+	hx_sim_param_set("service_us", "1000");
+	settle();
+}
+
+static void test_one_caller_16k(void **state)
+{
+	(void)state;
+	prime(5000);
+	one_caller(40, 16 * 1024);
+}
+
+static void test_one_caller_512k(void **state)
+{
+	(void)state;
+	/* The next requests start with 512 KiB buffers. */
+	prime(300000);
+	/* 512 KiB is over the pool's cap: freed at once, never pooled. */
+	assert_true(hx_stat("pooled_bytes") <= LM_POOL);
+	one_caller(20, 512 * 1024);
+	prime(5000);
+}
+
+/* ------------------------------------------------------------ burst */
+
+static atomic_bool lm_stop;
+
+struct lworker {
+	pthread_t tid;
+	int index;
+	struct hx_tally tally;
+};
+
+static void *burst_fn(void *arg)
+{
+	struct lworker *w = arg;
+	uint64_t s = 0xb0b0 + w->index, z;
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], tdr[1024], *q = malloc(256 * 1024), *c = malloc(CBUF);
+	int fd = open(w->index & 1 ? HX_GUEST_DEV : HX_DEV, O_RDWR | O_CLOEXEC);
+	int ret;
+
+	while (q && c && fd >= 0 && !atomic_load(&lm_stop)) {
+		z = (s += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ULL;
+		z ^= z >> 29;
+		hx_reportdata(rd, z);
+		if (z % 10 < 7) {
+			ret = hx_get_quote(fd, rd, z % 3 ? 1 + (z >> 8) % 30 : 0,
+					   q, 256 * 1024, &req);
+		} else {
+			ret = hx_get_report(fd, rd, tdr);
+			if (!ret)
+				ret = hx_compat_quote(fd, TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2,
+						      c, CBUF, tdr, false);
+		}
+		hx_tally_add(&w->tally, ret);
+	}
+	if (fd < 0)
+		hx_tally_add(&w->tally, HX_TALLY_OTHER);
+	if (fd >= 0)
+		close(fd);
+	free(q);
+	free(c);
+	return NULL;
+}
+
+static void test_burst(void **state)
+{
+	uint64_t secs = hx_env_u64("TDXQ_LIMITS_SECS",
+				   hx_long_mode() ? LM_SECS_LONG : LM_SECS);
+	static struct lworker w[LM_THREADS];
+	struct hx_tally total = { 0 };
+	struct peak p = { 0 };
+	struct timespec limit;
+	uint64_t samples = 0, rs = 0x5a, r;
+	double t0, flip;
+	bool big = false;
+	char line[256];
+	int i, hung = 0, bad;
+
+	(void)state;
+	prime(5000);
+	hx_sim_param_set("service_us", "20000");
+	hx_signals_install();
+	atomic_store(&lm_stop, false);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < LM_THREADS; i++) {
+		w[i].index = i;
+		if (pthread_create(&w[i].tid, NULL, burst_fn, &w[i]))
+			abort();
+	}
+	t0 = flip = hx_now();
+	while (hx_now() - t0 < secs) {
+		/* Quotes of 5000 and 200000 bytes: 16 and 256 KiB buffers. */
+		if (hx_now() - flip > 0.25) {
+			big = !big;
+			hx_sim_param_set("quote_size", big ? "200000" : "5000");
+			flip = hx_now();
+		}
+		r = rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* Now and then a signal: an interrupted request keeps its slot. */
+		if (!(samples & 3))
+			pthread_kill(w[(r >> 33) % LM_THREADS].tid, SIGUSR1);
+		sample(&p);
+		samples++;
+	}
+	atomic_store(&lm_stop, true);
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 60;
+	for (i = 0; i < LM_THREADS; i++)
+		if (pthread_timedjoin_np(w[i].tid, NULL, &limit))
+			hung++;
+	hx_signals_restore();
+	if (hung)
+		fail_msg("%d thread(s) still in a call 60 s after the burst", hung);
+	for (i = 0; i < LM_THREADS; i++)
+		hx_tally_merge(&total, &w[i].tally);
+	hx_tally_str(&total, line, sizeof(line));
+	print_message("  %d threads, %.0f s, %" PRIu64 " samples: %s\n",
+		      LM_THREADS, hx_now() - t0, samples, line);
+	bad = 0;
+	for (i = 0; i <= HX_TALLY_OTHER; i++)
+		if (total.n[i] && i && i != EINTR && i != ETIMEDOUT && i != EBUSY)
+			bad++;
+	assert_int_equal(bad, 0);
+	assert_true(total.n[0] > 0);
+	check_peak(&p, 256 * 1024);
+	settle();
+	prime(5000);
+}
+
+/* ------------------------------------------------------------ EFBIG */
+
+static void test_max_quote_size(void **state)
+{
+	struct tdx_quote_get_quote req;
+	size_t cap = 2 * LM_MAX_QUOTE + 4096;
+	uint8_t rd[64], tdr[1024], *q = malloc(cap);
+	uint64_t big0 = hx_stat("fail_too_large"), status;
+	uint32_t out_len;
+	int ret;
+
+	(void)state;
+	assert_non_null(q);
+	hx_sim_param_set("service_us", "1000");
+
+	/* The largest quote that fits: the buffer is exactly max_quote_size. */
+	hx_sim_param_set_u64("quote_size", LM_MAX_QUOTE - HX_GQ_HDR_LEN);
+	hx_reportdata(rd, 0xf1);
+	assert_int_equal(hx_get_quote(hx_fd(), rd, 0, q, cap, &req), 0);
+	hx_check_quote(q, req.quote_len, LM_MAX_QUOTE - HX_GQ_HDR_LEN, rd);
+	assert_int_equal(req.buf_len, LM_MAX_QUOTE);
+
+	/* One byte more */
+	hx_sim_param_set_u64("quote_size", LM_MAX_QUOTE - HX_GQ_HDR_LEN + 1);
+	hx_reportdata(rd, 0xf2);
+	ret = hx_get_quote(hx_fd(), rd, 0, q, cap, &req);
+	if (ret != EFBIG)
+		fail_msg("quote of max_quote_size - 23 bytes: %s, want EFBIG",
+			 strerror(ret));
+	assert_int_equal(req.quote_len, LM_MAX_QUOTE - HX_GQ_HDR_LEN + 1);
+	assert_true(req.buf_len <= LM_MAX_QUOTE);
+
+	hx_sim_param_set_u64("quote_size", 2 * LM_MAX_QUOTE);
+	ret = hx_get_quote(hx_fd(), rd, 0, q, cap, &req);
+	if (ret != EFBIG)
+		fail_msg("2 MiB quote: %s, want EFBIG", strerror(ret));
+	assert_int_equal(req.quote_len, 2 * LM_MAX_QUOTE);
+
+	/* The compat ioctl: status ERROR, out_len the size needed. */
+	hx_sim_param_set_u64("quote_size", LM_MAX_QUOTE - HX_GQ_HDR_LEN + 1);
+	assert_int_equal(hx_get_report(hx_fd(), rd, tdr), 0);
+	ret = hx_compat_quote(hx_fd(), TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2, q,
+			      LM_MAX_QUOTE, tdr, false);
+	assert_int_equal(ret, 0);
+	memcpy(&status, q + 8, 8);
+	memcpy(&out_len, q + 20, 4);
+	assert_int_equal(status, HX_STATUS_ERROR);
+	assert_int_equal(out_len, LM_MAX_QUOTE - HX_GQ_HDR_LEN + 1);
+	assert_int_equal(hx_stat("fail_too_large") - big0, 3);
+
+	/* ... and the largest that fits, in a buffer of max_quote_size */
+	hx_sim_param_set_u64("quote_size", LM_MAX_QUOTE - HX_GQ_HDR_LEN);
+	ret = hx_compat_quote(hx_fd(), TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2, q,
+			      LM_MAX_QUOTE, tdr, false);
+	assert_int_equal(ret, 0);
+	assert_null(hx_compat_reply_problem(q, false, LM_MAX_QUOTE - HX_GQ_HDR_LEN,
+					    rd));
+	/* A compat buffer beyond max_quote_size is refused outright. */
+	ret = hx_compat_quote(hx_fd(), TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2, q,
+			      LM_MAX_QUOTE + 1, tdr, false);
+	assert_int_equal(ret, EINVAL);
+	free(q);
+	prime(5000);
+	settle();
+}
+
+static int setup_limits(void **state)
+{
+	(void)state;
+	return hx_setup("max_buf=67108864 service_us=1000",
+			"compat_dev=on max_inflight=4 pool_max_bytes=65536 max_quote_size=1048576 timeout_ms=3000");
+}
+
+static int teardown_limits(void **state)
+{
+	(void)state;
+	atomic_store(&lm_stop, true);
+	hx_signals_restore();
+	return hx_teardown();
+}
+
+int hx_run_limits(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_caller_16k),
+		cmocka_unit_test(test_one_caller_512k),
+		cmocka_unit_test(test_burst),
+		cmocka_unit_test(test_max_quote_size),
+	};
+
+	return cmocka_run_group_tests_name("limits", tests, setup_limits,
+					   teardown_limits);
+}

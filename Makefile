@@ -93,4 +93,17 @@ deb:
 pkg-test: deb
 	KVER=$(KVER) tests/pkg/pkg-test.sh $(DEB_DIR)
 
-check: uapi-check unit checkpatch sparse vm-test debug-test pkg-test
+# Performance against the simulated host in the test VM: latency,
+# throughput, counters and memory, for interrupt mode, adaptive polling and
+# an upstream-equivalent configuration (tests/bench/). Writes the table and
+# CSV to build/bench/; never fails on timing. bench-smoke is a ~10 s run
+# of the same machinery (one tiny configuration per mode).
+.PHONY: bench bench-smoke
+
+bench: modules
+	$(MAKE) -C tests/bench bench KVER=$(KVER)
+
+bench-smoke: modules
+	$(MAKE) -C tests/bench smoke KVER=$(KVER)
+
+check: uapi-check unit checkpatch sparse vm-test debug-test pkg-test bench-smoke

@@ -74,6 +74,13 @@ uapi-check:
 	printf '#include <linux/tdx_quote.h>\nint main(void) { return 0; }\n' | \
 		$(CC) -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -o /dev/null -
 
+# The VM suite on a debug kernel (KASAN, UBSAN, lockdep, kmemleak, fault
+# injection, CONFIG_INTEL_TDX_GUEST=y) built once from linux-source and
+# cached under /var/cache/tdx-quote: see tests/debug-kernel/.
+.PHONY: debug-test
+debug-test: tools
+	tests/debug-kernel/run.sh
+
 # Debian packages (tdx-quote-dkms, -tools, -dev), unsigned, built from a
 # clean copy of the tree; everything lands in $(DEB_DIR).
 DEB_DIR := build/deb
@@ -86,4 +93,17 @@ deb:
 pkg-test: deb
 	KVER=$(KVER) tests/pkg/pkg-test.sh $(DEB_DIR)
 
-check: uapi-check unit checkpatch sparse vm-test pkg-test
+# Performance against the simulated host in the test VM: latency,
+# throughput, counters and memory, for interrupt mode, adaptive polling and
+# an upstream-equivalent configuration (tests/bench/). Writes the table and
+# CSV to build/bench/; never fails on timing. bench-smoke is a ~10 s run
+# of the same machinery (one tiny configuration per mode).
+.PHONY: bench bench-smoke
+
+bench: modules
+	$(MAKE) -C tests/bench bench KVER=$(KVER)
+
+bench-smoke: modules
+	$(MAKE) -C tests/bench smoke KVER=$(KVER)
+
+check: uapi-check unit checkpatch sparse vm-test debug-test pkg-test bench-smoke

@@ -145,6 +145,7 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res);
 int tdxq_quote_framing(void);
 void tdxq_quote_slot_put(void);
+bool tdxq_quote_irq_expected(void);
 int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
 		   struct tdxq_quote_result *res);
 size_t tdxq_quote_next_buf_len(void);

@@ -39,6 +39,10 @@ static int tdxq_cpuhp_state = -1;
 static irqreturn_t tdxq_notify_handler(int irq, void *data)
 {
 	tdxq_stat_inc(interrupts);
+	if (!tdxq_quote_irq_expected()) {
+		tdxq_stat_inc(spurious_interrupts);
+		pr_warn_ratelimited("spurious notify interrupt from the host: no GetQuote outstanding\n");
+	}
 	wake_up_all(&tdxq_notify_wq);
 	tdxq_sharedbuf_kick();
 	return IRQ_HANDLED;

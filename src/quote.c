@@ -24,9 +24,12 @@
 #define TDXQ_MAX_GROWS		3
 /* Longest back-off after a RETRY answer. */
 #define TDXQ_RETRY_MAX_US	(64 * USEC_PER_MSEC)
+/* How long after a request ends its notify interrupt may still arrive. */
+#define TDXQ_IRQ_GRACE		(HZ / 10)
 
 static DECLARE_WAIT_QUEUE_HEAD(tdxq_slot_wq);
 static atomic_t tdxq_slots_used = ATOMIC_INIT(0);
+static unsigned long tdxq_slot_put_at;	/* jiffies a slot was last given back */
 static size_t tdxq_next_len;	/* buffer size the next request starts with */
 static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
 static int tdxq_framing = TDX_QUOTE_FRAMING_RAW;	/* learned from the host */
@@ -153,8 +156,26 @@ static int tdxq_slot_get(ktime_t deadline)
  */
 void tdxq_quote_slot_put(void)
 {
+	WRITE_ONCE(tdxq_slot_put_at, jiffies);
+	/* Pairs with tdxq_quote_irq_expected(): the time before the count. */
+	smp_mb__before_atomic();
 	atomic_dec(&tdxq_slots_used);
 	wake_up(&tdxq_slot_wq);
+}
+
+/**
+ * tdxq_quote_irq_expected() - may a notify interrupt now be a completion?
+ *
+ * A request holds its slot from before GetQuote until it has collected the
+ * answer, or, quarantined, until the host lets go; its interrupt may trail
+ * the status it saw by a moment.
+ * Return: false when no request holds a slot and none gave one back just
+ * now: an interrupt then is spurious.
+ */
+bool tdxq_quote_irq_expected(void)
+{
+	return atomic_read(&tdxq_slots_used) ||
+	       time_before(jiffies, READ_ONCE(tdxq_slot_put_at) + TDXQ_IRQ_GRACE);
 }
 
 /* GetQuote, backing off while the host answers RETRY. */
@@ -185,24 +206,34 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 	}
 }
 
-/* Wait for the host to let go of @buf. */
-static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline)
+/*
+ * Wait for the host to let go of @buf. *@status gets the status word that
+ * said so: the host may rewrite it any time, so it is read once and what
+ * follows goes by that one reading.
+ */
+static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
 	bool irq = tdxq_notify_irq_mode();
 	u64 recheck_us = (u64)tdxq_cfg.recheck_ms * USEC_PER_MSEC;
 	u64 interval = irq ? recheck_us : tdxq_cfg.poll_start_us;
+	bool by_timer = false;
 	u64 left;
 
 	for (;;) {
-		if (READ_ONCE(hdr->status) != GET_QUOTE_IN_FLIGHT)
+		*status = READ_ONCE(hdr->status);
+		if (*status != GET_QUOTE_IN_FLIGHT) {
+			if (by_timer && tdxq_notify_irq_mode())
+				pr_warn_ratelimited("host completed a GetQuote without a notify interrupt (found on re-check)\n");
 			return 0;
+		}
 		left = tdxq_us_left(deadline);
 		if (!left)
 			return -ETIMEDOUT;
 		if (signal_pending(current))
 			return -ERESTARTSYS;
-		if (tdxq_sleep(&hdr->status, min(interval, left))) {
+		by_timer = tdxq_sleep(&hdr->status, min(interval, left));
+		if (by_timer) {
 			tdxq_stat_inc(poll_wakeups);
 			if (!irq)
 				interval = min(interval + interval / 2,
@@ -230,16 +261,14 @@ static int tdxq_unframe(struct tdxq_quote_result *res)
 	return 0;
 }
 
-/* What the host wrote, once it let go of the buffer. */
-static int tdxq_collect(struct tdxq_buf *buf, int framing,
+/* What the host wrote, once it let go of the buffer with @status. */
+static int tdxq_collect(struct tdxq_buf *buf, u64 status, int framing,
 			struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
 	size_t room = buf->size - GET_QUOTE_HDR_LEN;
-	u64 status;
 	u32 out_len;
 
-	status = READ_ONCE(hdr->status);
 	/* The host writes the quote and out_len before the status. */
 	smp_rmb();
 	/* Read out_len once: the host may rewrite it any time. */
@@ -278,6 +307,7 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 {
 	struct tdx_quote_buf_hdr *hdr;
 	struct tdxq_buf *buf;
+	u64 status;
 	int ret;
 
 	buf = tdxq_buf_get(len);
@@ -286,6 +316,12 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 	res->buf_len = buf->size;
 	hdr = buf->va;
 	hdr->version = GET_QUOTE_BUF_VERSION;
+	/*
+	 * The host marks it IN_FLIGHT too; marked here first, a host that
+	 * accepts the call but never writes the status cannot pass a zeroed
+	 * buffer off as a completed one.
+	 */
+	hdr->status = GET_QUOTE_IN_FLIGHT;
 	if (framing == TDX_QUOTE_FRAMING_QGS) {
 		hdr->in_len = QGS_REQ_LEN;
 		qgs_build_req(hdr->data, tdreport);
@@ -302,15 +338,15 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 
 	tdxq_stat_inc(in_flight);
 	/* No interrupt comes for an answer given during the call itself. */
-	ret = tdxq_wait(buf, deadline);
+	ret = tdxq_wait(buf, deadline, &status);
 	tdxq_stat_dec(in_flight);
 	if (ret) {
-		res->host_status = READ_ONCE(hdr->status);
+		res->host_status = status;
 		res->quarantined = true;
 		tdxq_buf_quarantine(buf);
 		return ret;
 	}
-	ret = tdxq_collect(buf, framing, res);
+	ret = tdxq_collect(buf, status, framing, res);
 	tdxq_buf_put(buf);
 	return ret;
 }
@@ -341,20 +377,31 @@ static int tdxq_quote_framed(const u8 *tdreport, int framing,
 	}
 }
 
-static void tdxq_count_failure(int err)
+/*
+ * Count a failure by its errno and, where the host is at fault and no
+ * message named it yet, say so.
+ */
+static void tdxq_count_failure(int err, const struct tdxq_quote_result *res)
 {
 	switch (err) {
 	case -ETIMEDOUT:
 		tdxq_stat_inc(fail_timeout);
+		if (res->quarantined)
+			pr_warn_ratelimited("host did not answer GetQuote in time; its buffer is held until it does\n");
+		else if (tdxq_stat_read(quarantined))
+			pr_warn_ratelimited("no request slot free in time: the host holds %lld unanswered buffers\n",
+					    (long long)tdxq_stat_read(quarantined));
 		break;
 	case -ERESTARTSYS:
 		tdxq_stat_inc(fail_interrupted);
 		break;
 	case -EHOSTDOWN:
 		tdxq_stat_inc(fail_service_unavailable);
+		pr_warn_ratelimited("host has no quote service (GetQuote status SERVICE_UNAVAILABLE)\n");
 		break;
 	case -EIO:
 		tdxq_stat_inc(fail_host_error);
+		pr_warn_ratelimited("host reported a GetQuote error\n");
 		break;
 	case -EPROTO:
 		tdxq_stat_inc(fail_host_protocol);
@@ -364,6 +411,7 @@ static void tdxq_count_failure(int err)
 		break;
 	case -EBUSY:
 		tdxq_stat_inc(fail_busy);
+		pr_warn_ratelimited("host answered GetQuote with RETRY until the timeout\n");
 		break;
 	case -EFBIG:
 		tdxq_stat_inc(fail_too_large);
@@ -428,7 +476,7 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		tdxq_quote_slot_put();
 out:
 	if (ret) {
-		tdxq_count_failure(ret);
+		tdxq_count_failure(ret, res);
 		return ret;
 	}
 	tdxq_stat_inc(successes);

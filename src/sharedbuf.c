@@ -272,9 +272,10 @@ void tdxq_buf_put(struct tdxq_buf *buf)
 void tdxq_buf_quarantine(struct tdxq_buf *buf)
 {
 	spin_lock(&tdxq_pool_lock);
+	/* Counted before the reaper can see it, so never below zero. */
+	tdxq_stat_inc(quarantined);
 	list_add_tail(&buf->node, &tdxq_quarantine);
 	spin_unlock(&tdxq_pool_lock);
-	tdxq_stat_inc(quarantined);
 	queue_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
 }
 

@@ -15,10 +15,15 @@
  *   raises nothing; a quote that does not fit gets status ERROR and the
  *   needed size in out_len.
  *
+ * Every host fault is a knob, off by default and writable at run time
+ * (see "host faults" below); sim_fault_for() decides once, when a GetQuote
+ * arrives, which of them that request gets.
+ *
  * Counters are in /sys/kernel/debug/tdx_quote_sim/.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
@@ -77,11 +82,154 @@ static unsigned long host_max_quote;
 module_param(host_max_quote, ulong, 0644);
 MODULE_PARM_DESC(host_max_quote, "TDCS_QUOTE_MAX_SIZE to advertise, 0 for none (default 0)");
 
+/*
+ * ---- host faults ----
+ *
+ * Each knob is off by default and writable at run time. The request knobs
+ * are read once per GetQuote, together, by sim_fault_for(); the conversion
+ * knobs by sim_conv_fault(); the two triggers act when written.
+ */
+
+/* A knob naming a status word: "none", one of a few names, or a number. */
+struct sim_code_name {
+	const char *name;
+	u64 code;
+};
+
+struct sim_code_knob {
+	bool on;
+	u64 code;
+	const struct sim_code_name *names;	/* ends with a NULL name */
+};
+
+static int sim_code_set(const char *val, const struct kernel_param *kp)
+{
+	struct sim_code_knob *k = kp->arg;
+	const struct sim_code_name *n;
+	u64 code;
+
+	if (sysfs_streq(val, "") || sysfs_streq(val, "none")) {
+		k->on = false;
+		return 0;
+	}
+	for (n = k->names; n->name; n++) {
+		if (sysfs_streq(val, n->name)) {
+			k->code = n->code;
+			k->on = true;
+			return 0;
+		}
+	}
+	if (kstrtou64(val, 0, &code))
+		return -EINVAL;
+	k->code = code;
+	k->on = true;
+	return 0;
+}
+
+static int sim_code_get(char *buf, const struct kernel_param *kp)
+{
+	const struct sim_code_knob *k = kp->arg;
+	const struct sim_code_name *n;
+
+	if (!k->on)
+		return scnprintf(buf, PAGE_SIZE, "none\n");
+	for (n = k->names; n->name; n++) {
+		if (n->code == k->code)
+			return scnprintf(buf, PAGE_SIZE, "%s\n", n->name);
+	}
+	return scnprintf(buf, PAGE_SIZE, "%#llx\n", k->code);
+}
+
+static const struct kernel_param_ops sim_code_ops = {
+	.set = sim_code_set,
+	.get = sim_code_get,
+};
+
+static const struct sim_code_name sim_vmcall_names[] = {
+	{ "retry", TDVMCALL_RETRY },
+	{ "invalid_operand", TDVMCALL_INVALID_OPERAND },
+	{ "gpa_inuse", TDVMCALL_GPA_INUSE },
+	{ "align_error", TDVMCALL_ALIGN_ERROR },
+	{ "subfunc_unsupported", TDVMCALL_SUBFUNC_UNSUPPORTED },
+	{ NULL, 0 }
+};
+
+static struct sim_code_knob fault_vmcall = { .names = sim_vmcall_names };
+module_param_cb(fault_vmcall, &sim_code_ops, &fault_vmcall, 0644);
+MODULE_PARM_DESC(fault_vmcall, "answer every GetQuote with this TDVMCALL status: retry, invalid_operand, gpa_inuse, align_error, subfunc_unsupported or a number (default none)");
+
+static const struct sim_code_name sim_status_names[] = {
+	{ "success", GET_QUOTE_SUCCESS },
+	{ "error", GET_QUOTE_ERROR },
+	{ "unavailable", GET_QUOTE_SERVICE_UNAVAILABLE },
+	{ NULL, 0 }
+};
+
+static struct sim_code_knob fault_status = { .names = sim_status_names };
+module_param_cb(fault_status, &sim_code_ops, &fault_status, 0644);
+MODULE_PARM_DESC(fault_status, "complete every request with this status word: success, error, unavailable or a number (default none)");
+
+static bool fault_stuck;
+module_param(fault_stuck, bool, 0644);
+MODULE_PARM_DESC(fault_stuck, "never complete a request: its status stays IN_FLIGHT until complete_stuck is written (default 0)");
+
+static bool fault_silent;
+module_param(fault_silent, bool, 0644);
+MODULE_PARM_DESC(fault_silent, "accept a request but never write its status, not even IN_FLIGHT (until complete_stuck is written; default 0)");
+
+static unsigned int fault_out_len;
+module_param(fault_out_len, uint, 0644);
+MODULE_PARM_DESC(fault_out_len, "write an out_len this many bytes beyond the end of the buffer (default 0)");
+
+static bool fault_overwrite;
+module_param(fault_overwrite, bool, 0644);
+MODULE_PARM_DESC(fault_overwrite, "write garbage after the quote, up to the end of the buffer (default 0)");
+
+static unsigned int fault_flap_ms;
+module_param(fault_flap_ms, uint, 0644);
+MODULE_PARM_DESC(fault_flap_ms, "after completing, keep rewriting status and out_len for this long (default 0)");
+
+static unsigned int irq_storm;
+module_param(irq_storm, uint, 0644);
+MODULE_PARM_DESC(irq_storm, "spurious notify interrupts sent before each completion (default 0)");
+
+static bool irq_drop;
+module_param(irq_drop, bool, 0644);
+MODULE_PARM_DESC(irq_drop, "lose every completion's notify interrupt (default 0)");
+
+static bool irq_dup;
+module_param(irq_dup, bool, 0644);
+MODULE_PARM_DESC(irq_dup, "send every completion's notify interrupt twice (default 0)");
+
+static unsigned int conv_fail_shared;
+module_param(conv_fail_shared, uint, 0644);
+MODULE_PARM_DESC(conv_fail_shared, "fail the next N private-to-shared conversions (default 0)");
+
+static unsigned int conv_fail_private;
+module_param(conv_fail_private, uint, 0644);
+MODULE_PARM_DESC(conv_fail_private, "fail the next N shared-to-private conversions (default 0)");
+
 /* A range of pages the guest converted to shared. */
 struct sim_range {
 	struct list_head node;
 	unsigned long pfn;
 	unsigned long nr;
+};
+
+/* The faults one request gets, decided when it arrives (sim_fault_for()). */
+struct sim_fault {
+	bool vmcall;
+	u64 vmcall_code;
+	bool status;
+	u64 status_code;
+	bool stuck;
+	bool silent;
+	u32 out_len_extra;
+	bool overwrite;
+	unsigned int flap_ms;
+	unsigned int irq_storm;
+	bool irq_drop;
+	bool irq_dup;
 };
 
 /* A GetQuote the host is working on. */
@@ -90,15 +238,31 @@ struct sim_req {
 	u64 pa;
 	u64 size;
 	u32 in_len;
+	bool stuck;		/* waits for complete_stuck */
+	struct sim_fault fault;
 	struct hrtimer timer;
 	struct work_struct work;
 	u8 payload[];
 };
 
+/* A completed buffer whose status and out_len the host keeps rewriting. */
+struct sim_flap {
+	struct list_head node;
+	u64 pa;
+	u64 size;
+	u32 out_len;		/* what it completed with, written back last */
+	u64 status;
+	bool stop;		/* the guest handed the range over again */
+	unsigned long end;	/* jiffies */
+	struct work_struct work;
+};
+
 static DEFINE_MUTEX(sim_lock);
 static bool sim_stopping;
 static LIST_HEAD(sim_shared);
+static LIST_HEAD(sim_leaked);	/* ranges whose conversion failed */
 static LIST_HEAD(sim_reqs);
+static LIST_HEAD(sim_flaps);
 static struct workqueue_struct *sim_wq;
 static struct dentry *sim_debugfs;
 
@@ -117,6 +281,14 @@ static u64 sim_rejects_invalid;	/* INVALID_OPERAND / ALIGN_ERROR */
 static u64 sim_conv_rejects;	/* conversions refused (not linear-map) */
 static u64 sim_shared_bytes;
 static u64 sim_violations;	/* guest broke the protocol */
+static u64 sim_faults;		/* requests a fault knob applied to */
+static u64 sim_irqs_dropped;	/* completion interrupts lost on purpose */
+static u64 sim_irqs_storm;	/* spurious interrupts sent */
+static u64 sim_flapping;	/* buffers being rewritten now */
+static u64 sim_flap_writes;
+static u64 sim_conv_failures;	/* conversions failed on purpose */
+static u64 sim_leaked_bytes;	/* in ranges whose conversion failed */
+static u64 sim_dirty;		/* GetQuotes with stale bytes after the payload */
 
 /* ---- guest memory, seen through guest-physical addresses ---- */
 
@@ -146,6 +318,52 @@ static void sim_gpa_write_status(u64 pa, u64 status)
 	kunmap_local(va);
 }
 
+static void sim_gpa_write_out_len(u64 pa, u32 out_len)
+{
+	u32 *va = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+
+	WRITE_ONCE(va[offsetof(struct tdx_quote_buf_hdr, out_len) / 4], out_len);
+	kunmap_local(va);
+}
+
+/* Host garbage, SIM_JUNK over and over, in @len bytes from @pa. */
+#define SIM_JUNK	"HOSTJUNK"
+
+static void sim_gpa_junk(u64 pa, size_t len)
+{
+	size_t i = 0, j;
+
+	while (len) {
+		size_t off = offset_in_page(pa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		u8 *va = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+
+		for (j = 0; j < n; j++, i++)
+			va[off + j] = SIM_JUNK[i % (sizeof(SIM_JUNK) - 1)];
+		kunmap_local(va);
+		pa += n;
+		len -= n;
+	}
+}
+
+/* Is [pa, pa + len) all zero? */
+static bool sim_gpa_zero(u64 pa, size_t len)
+{
+	bool zero = true;
+
+	while (len && zero) {
+		size_t off = offset_in_page(pa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		u8 *va = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+
+		zero = !memchr_inv(va + off, 0, n);
+		kunmap_local(va);
+		pa += n;
+		len -= n;
+	}
+	return zero;
+}
+
 /* Is [pa, pa + size) inside one range the guest made shared? */
 static bool sim_is_shared(u64 pa, u64 size)
 {
@@ -159,6 +377,37 @@ static bool sim_is_shared(u64 pa, u64 size)
 	return false;
 }
 
+/* Does [pfn, pfn + nr) overlap a range on @list? */
+static bool sim_overlaps(struct list_head *list, unsigned long pfn,
+			 unsigned long nr)
+{
+	struct sim_range *r;
+
+	list_for_each_entry(r, list, node) {
+		if (pfn < r->pfn + r->nr && r->pfn < pfn + nr)
+			return true;
+	}
+	return false;
+}
+
+/* Is every page of [pa, pa + size) still allocated, not freed? */
+static bool sim_pages_live(u64 pa, u64 size)
+{
+	unsigned long pfn = PHYS_PFN(pa), nr = size >> PAGE_SHIFT;
+
+	for (; nr; nr--, pfn++) {
+		if (!page_ref_count(pfn_to_page(pfn)))
+			return false;
+	}
+	return true;
+}
+
+/* May the host write [pa, pa + size): still shared and not freed? */
+static bool sim_writable(u64 pa, u64 size)
+{
+	return sim_is_shared(pa, size) && sim_pages_live(pa, size);
+}
+
 static bool sim_is_inuse(u64 pa, u64 size)
 {
 	struct sim_req *req;
@@ -168,6 +417,114 @@ static bool sim_is_inuse(u64 pa, u64 size)
 			return true;
 	}
 	return false;
+}
+
+/* ---- host faults: who gets which ---- */
+
+/*
+ * The one place that decides how a GetQuote goes wrong: a snapshot of the
+ * request knobs, taken under the parameter lock so that a write through
+ * sysfs is never seen half-way. Called without sim_lock.
+ * Return: true if any fault applies.
+ */
+static bool sim_fault_for(struct sim_fault *f)
+{
+	kernel_param_lock(THIS_MODULE);
+	f->vmcall = fault_vmcall.on;
+	f->vmcall_code = fault_vmcall.code;
+	f->status = fault_status.on;
+	f->status_code = fault_status.code;
+	f->silent = fault_silent;
+	f->stuck = fault_stuck || f->silent;
+	f->out_len_extra = fault_out_len;
+	f->overwrite = fault_overwrite;
+	f->flap_ms = fault_flap_ms;
+	f->irq_storm = irq_storm;
+	f->irq_drop = irq_drop;
+	f->irq_dup = irq_dup;
+	kernel_param_unlock(THIS_MODULE);
+	return f->vmcall || f->status || f->stuck || f->out_len_extra ||
+	       f->overwrite || f->flap_ms || f->irq_storm || f->irq_drop ||
+	       f->irq_dup;
+}
+
+/* Is this conversion to fail? Counts conv_fail_shared/private down. */
+static bool sim_conv_fault(unsigned int *knob)
+{
+	bool fail;
+
+	kernel_param_lock(THIS_MODULE);
+	fail = *knob;
+	if (fail)
+		(*knob)--;
+	kernel_param_unlock(THIS_MODULE);
+	return fail;
+}
+
+/* ---- notify interrupts ---- */
+
+static void sim_raise_notify(void)
+{
+	int cpu = READ_ONCE(sim_notify_cpu);
+
+	if (!notify || cpu < 0 || !cpu_online(cpu))
+		return;
+	/* Counted first: the guest may look as soon as it is handled. */
+	sim_irqs_sent++;
+	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
+}
+
+struct sim_storm {
+	struct work_struct work;
+	int cpu;
+	u8 vector;
+	unsigned int n;
+	unsigned int sent;
+};
+
+/*
+ * Runs on the notify CPU and sends the vector to itself with interrupts
+ * off, then takes it when they come back on: one interrupt each, none
+ * merged into a vector still pending, so the guest can count them all.
+ */
+static void sim_storm_fn(struct work_struct *work)
+{
+	struct sim_storm *st = container_of(work, struct sim_storm, work);
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++) {
+		local_irq_disable();
+		if (smp_processor_id() == st->cpu) {
+			apic->send_IPI_self(st->vector);
+			st->sent++;
+		}
+		local_irq_enable();
+		if (!(i % 64))
+			cond_resched();
+	}
+}
+
+/* Send @n spurious notify interrupts; counted in irqs_storm. */
+static void sim_storm(unsigned int n)
+{
+	struct sim_storm st = { .n = n };
+
+	if (!n)
+		return;
+	cpus_read_lock();
+	st.cpu = READ_ONCE(sim_notify_cpu);
+	st.vector = READ_ONCE(sim_notify_vector);
+	if (notify && st.cpu >= 0 && cpu_online(st.cpu)) {
+		INIT_WORK_ONSTACK(&st.work, sim_storm_fn);
+		queue_work_on(st.cpu, system_highpri_wq, &st.work);
+		flush_work(&st.work);
+		destroy_work_on_stack(&st.work);
+	}
+	cpus_read_unlock();
+
+	mutex_lock(&sim_lock);
+	sim_irqs_storm += st.sent;
+	mutex_unlock(&sim_lock);
 }
 
 /* ---- host ops ---- */
@@ -184,17 +541,6 @@ static enum hrtimer_restart sim_timer_fn(struct hrtimer *timer)
 
 	queue_work(sim_wq, &req->work);
 	return HRTIMER_NORESTART;
-}
-
-static void sim_raise_notify(void)
-{
-	int cpu = READ_ONCE(sim_notify_cpu);
-
-	if (!notify || cpu < 0 || !cpu_online(cpu))
-		return;
-	/* Counted first: the guest may look as soon as it is handled. */
-	sim_irqs_sent++;
-	apic->send_IPI(cpu, READ_ONCE(sim_notify_vector));
 }
 
 /* framing may be rewritten through sysfs at any time: read it locked. */
@@ -241,16 +587,84 @@ static u8 *sim_quote_service(const struct sim_req *req, size_t *len)
 	return framed;
 }
 
+/*
+ * fault_flap_ms: rewrite status and out_len of a completed buffer, every
+ * combination of good and bad values, until the time is up, the guest
+ * hands the range over again (a new GetQuote) or takes it back; then leave
+ * what the completion wrote.
+ */
+static void sim_flap_fn(struct work_struct *work)
+{
+	/* Back to IN_FLIGHT after every other value. */
+	static const u64 statuses[] = {
+		GET_QUOTE_SUCCESS, GET_QUOTE_IN_FLIGHT, GET_QUOTE_ERROR,
+		GET_QUOTE_IN_FLIGHT, 0x5a5a5a5a5a5a5a5aULL, GET_QUOTE_IN_FLIGHT,
+	};
+	struct sim_flap *fl = container_of(work, struct sim_flap, work);
+	u32 lens[] = { fl->out_len, U32_MAX, fl->size - GET_QUOTE_HDR_LEN + 1, 0 };
+	unsigned int i;
+	bool go;
+
+	for (i = 0;; i++) {
+		mutex_lock(&sim_lock);
+		go = !fl->stop && !sim_stopping && time_before(jiffies, fl->end) &&
+		     sim_writable(fl->pa, fl->size);
+		if (go) {
+			sim_gpa_write_out_len(fl->pa,
+					      lens[(i / ARRAY_SIZE(statuses)) %
+						   ARRAY_SIZE(lens)]);
+			sim_gpa_write_status(fl->pa,
+					     statuses[i % ARRAY_SIZE(statuses)]);
+			sim_flap_writes++;
+		}
+		mutex_unlock(&sim_lock);
+		if (!go)
+			break;
+		cond_resched();
+	}
+
+	mutex_lock(&sim_lock);
+	if (!fl->stop && !sim_stopping && sim_writable(fl->pa, fl->size)) {
+		sim_gpa_write_out_len(fl->pa, fl->out_len);
+		/* out_len before the status, as when completing. */
+		smp_wmb();
+		sim_gpa_write_status(fl->pa, fl->status);
+	}
+	list_del(&fl->node);
+	sim_flapping--;
+	mutex_unlock(&sim_lock);
+	kfree(fl);
+}
+
+/* A new GetQuote on a range ends any rewriting of it. Under sim_lock. */
+static void sim_flap_stop(u64 pa, u64 size)
+{
+	struct sim_flap *fl;
+
+	list_for_each_entry(fl, &sim_flaps, node) {
+		if (pa < fl->pa + fl->size && fl->pa < pa + size)
+			fl->stop = true;
+	}
+}
+
 static void sim_complete(struct work_struct *work)
 {
 	struct sim_req *req = container_of(work, struct sim_req, work);
+	const struct sim_fault *f = &req->fault;
+	u64 room = req->size - GET_QUOTE_HDR_LEN;
 	u64 status = GET_QUOTE_ERROR;
+	struct sim_flap *fl = NULL;
 	u32 out_len = 0;
 	u8 *quote = NULL;
 	size_t len = 0;
 
-	if (!READ_ONCE(sim_stopping))
+	if (!READ_ONCE(sim_stopping)) {
 		quote = sim_quote_service(req, &len);
+		/* While the request is still in flight. */
+		sim_storm(f->irq_storm);
+	}
+	if (f->flap_ms)
+		fl = kzalloc(sizeof(*fl), GFP_KERNEL);
 
 	mutex_lock(&sim_lock);
 	if (sim_stopping)
@@ -262,27 +676,58 @@ static void sim_complete(struct work_struct *work)
 			req->pa);
 		goto out;
 	}
+	if (!sim_pages_live(req->pa, req->size)) {
+		sim_violations++;
+		pr_warn("guest freed a buffer while its GetQuote was in flight (gpa %#llx)\n",
+			req->pa);
+		goto out;
+	}
 	if (quote) {
 		/* Too big: ERROR, with out_len saying what it needs. */
 		out_len = len;
-		if (GET_QUOTE_HDR_LEN + len <= req->size) {
+		if (len <= room) {
 			sim_gpa_copy(req->pa + GET_QUOTE_HDR_LEN, quote, len,
 				     true);
 			status = GET_QUOTE_SUCCESS;
+			if (f->overwrite)
+				sim_gpa_junk(req->pa + GET_QUOTE_HDR_LEN + len,
+					     room - len);
 		}
 	}
-	sim_gpa_copy(req->pa + offsetof(struct tdx_quote_buf_hdr, out_len),
-		     &out_len, sizeof(out_len), true);
+	if (f->status)
+		status = f->status_code;
+	if (f->out_len_extra)
+		out_len = min_t(u64, room + f->out_len_extra, U32_MAX);
+	sim_gpa_write_out_len(req->pa, out_len);
 	/* Quote and out_len before the status, as QEMU does. */
 	smp_wmb();
 	sim_gpa_write_status(req->pa, status);
 	sim_quotes++;
-	sim_raise_notify();
+	if (f->irq_drop) {
+		sim_irqs_dropped++;
+	} else {
+		sim_raise_notify();
+		if (f->irq_dup)
+			sim_raise_notify();
+	}
+	if (fl) {
+		fl->pa = req->pa;
+		fl->size = req->size;
+		fl->out_len = out_len;
+		fl->status = status;
+		fl->end = jiffies + msecs_to_jiffies(f->flap_ms);
+		INIT_WORK(&fl->work, sim_flap_fn);
+		list_add(&fl->node, &sim_flaps);
+		sim_flapping++;
+		queue_work(sim_wq, &fl->work);
+		fl = NULL;
+	}
 out:
 	list_del(&req->node);
 	sim_inflight--;
 	mutex_unlock(&sim_lock);
 
+	kfree(fl);
 	kvfree(quote);
 	kfree(req);
 }
@@ -292,7 +737,10 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	u64 pa = gpa & ~SIM_SHARED_BIT, ret = TDVMCALL_SUCCESS;
 	struct tdx_quote_buf_hdr hdr;
 	struct sim_req *req = NULL;
+	struct sim_fault fault;
+	bool faulty;
 
+	faulty = sim_fault_for(&fault);
 	mutex_lock(&sim_lock);
 	if (!size || size > max_buf) {
 		sim_rejects_invalid++;
@@ -304,6 +752,13 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 		ret = TDVMCALL_ALIGN_ERROR;
 		goto out;
 	}
+	if (sim_overlaps(&sim_leaked, PHYS_PFN(pa), size >> PAGE_SHIFT)) {
+		sim_violations++;
+		pr_warn("guest handed over pages whose conversion had failed (gpa %#llx)\n",
+			pa);
+		ret = TDVMCALL_INVALID_OPERAND;
+		goto out;
+	}
 	if (!(gpa & SIM_SHARED_BIT) || !sim_is_shared(pa, size)) {
 		sim_rejects_private++;
 		ret = TDVMCALL_INVALID_OPERAND;
@@ -312,6 +767,15 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	if (sim_is_inuse(pa, size)) {
 		sim_rejects_inuse++;
 		ret = TDVMCALL_GPA_INUSE;
+		goto out;
+	}
+	/* The guest has the range back: the host is done rewriting it. */
+	sim_flap_stop(pa, size);
+	if (fault.vmcall) {
+		sim_faults++;
+		if (fault.vmcall_code == TDVMCALL_RETRY)
+			sim_retries++;
+		ret = fault.vmcall_code;
 		goto out;
 	}
 	if (sim_inflight >= max_inflight) {
@@ -326,6 +790,13 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 		ret = TDVMCALL_INVALID_OPERAND;
 		goto out;
 	}
+	/* The guest hands over its payload and zeros, nothing stale. */
+	if (!sim_gpa_zero(pa + GET_QUOTE_HDR_LEN + hdr.in_len,
+			  size - GET_QUOTE_HDR_LEN - hdr.in_len)) {
+		sim_dirty++;
+		pr_warn("guest handed over stale bytes after its payload (gpa %#llx)\n",
+			pa);
+	}
 	if (!service) {
 		/* QEMU without a quote service: answer at once, no interrupt. */
 		sim_gpa_write_status(pa, GET_QUOTE_SERVICE_UNAVAILABLE);
@@ -337,18 +808,24 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 		ret = TDVMCALL_RETRY;
 		goto out;
 	}
+	if (faulty)
+		sim_faults++;
 	req->pa = pa;
 	req->size = size;
 	req->in_len = hdr.in_len;
+	req->fault = fault;
 	sim_gpa_copy(pa + GET_QUOTE_HDR_LEN, req->payload, hdr.in_len, false);
 	INIT_WORK(&req->work, sim_complete);
 	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	req->timer.function = sim_timer_fn;
 
-	sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);
+	if (!fault.silent)
+		sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);
 	list_add_tail(&req->node, &sim_reqs);
 	sim_inflight++;
-	if (service_us)
+	if (fault.stuck)
+		req->stuck = true;	/* only complete_stuck ends it */
+	else if (service_us)
 		hrtimer_start(&req->timer, ns_to_ktime((u64)service_us * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);
 	else
@@ -396,13 +873,31 @@ static int sim_set_shared(void *va, unsigned long nr_pages)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
+	r->pfn = PHYS_PFN(__pa(va));
+	r->nr = nr_pages;
+
+	mutex_lock(&sim_lock);
+	if (sim_overlaps(&sim_leaked, r->pfn, nr_pages)) {
+		sim_violations++;
+		pr_warn("guest converted pages again whose conversion had failed (pfn %#lx)\n",
+			r->pfn);
+	}
+	mutex_unlock(&sim_lock);
+
+	if (sim_conv_fault(&conv_fail_shared)) {
+		/* Unknown state now: the guest must never use or free them. */
+		mutex_lock(&sim_lock);
+		list_add(&r->node, &sim_leaked);
+		sim_leaked_bytes += nr_pages << PAGE_SHIFT;
+		sim_conv_failures++;
+		mutex_unlock(&sim_lock);
+		return -EIO;
+	}
 	ret = set_memory_decrypted((unsigned long)va, nr_pages);
 	if (ret) {
 		kfree(r);
 		return ret;
 	}
-	r->pfn = PHYS_PFN(__pa(va));
-	r->nr = nr_pages;
 	mutex_lock(&sim_lock);
 	list_add(&r->node, &sim_shared);
 	sim_shared_bytes += nr_pages << PAGE_SHIFT;
@@ -414,7 +909,9 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 {
 	unsigned long pfn = PHYS_PFN(__pa(va));
 	struct sim_range *r, *found = NULL;
+	bool fail;
 
+	fail = sim_conv_fault(&conv_fail_private);
 	mutex_lock(&sim_lock);
 	list_for_each_entry(r, &sim_shared, node) {
 		if (r->pfn == pfn && r->nr == nr_pages) {
@@ -423,8 +920,19 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 		}
 	}
 	if (found) {
+		if (sim_is_inuse(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT)) {
+			sim_violations++;
+			pr_warn("guest converted back a buffer whose GetQuote is in flight (pfn %#lx)\n",
+				pfn);
+		}
 		list_del(&found->node);
 		sim_shared_bytes -= nr_pages << PAGE_SHIFT;
+		if (fail) {
+			/* Still shared as far as anyone knows: never to be freed. */
+			list_add(&found->node, &sim_leaked);
+			sim_leaked_bytes += nr_pages << PAGE_SHIFT;
+			sim_conv_failures++;
+		}
 	}
 	mutex_unlock(&sim_lock);
 	if (!found) {
@@ -432,6 +940,8 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 			pfn, nr_pages);
 		return -EINVAL;
 	}
+	if (fail)
+		return -EIO;
 	kfree(found);
 	return set_memory_encrypted((unsigned long)va, nr_pages);
 }
@@ -454,6 +964,70 @@ const struct tdxq_host_ops tdx_quote_sim_host_ops = {
 };
 EXPORT_SYMBOL_GPL(tdx_quote_sim_host_ops);
 
+/* ---- triggers: write-only parameters that act when written ---- */
+
+static int sim_storm_now_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	sim_storm(n);
+	return 0;
+}
+
+static const struct kernel_param_ops sim_storm_now_ops = {
+	.set = sim_storm_now_set,
+};
+module_param_cb(irq_storm_now, &sim_storm_now_ops, NULL, 0200);
+MODULE_PARM_DESC(irq_storm_now, "write N: send N spurious notify interrupts now");
+
+static int sim_complete_stuck_set(const char *val, const struct kernel_param *kp)
+{
+	struct sim_req *req;
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(req, &sim_reqs, node) {
+		if (req->stuck) {
+			req->stuck = false;
+			queue_work(sim_wq, &req->work);
+		}
+	}
+	mutex_unlock(&sim_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops sim_complete_stuck_ops = {
+	.set = sim_complete_stuck_set,
+};
+module_param_cb(complete_stuck, &sim_complete_stuck_ops, NULL, 0200);
+MODULE_PARM_DESC(complete_stuck, "write anything: complete the requests fault_stuck held, now");
+
+/* ---- debugfs ---- */
+
+/* Pages of ranges whose conversion failed that the guest freed anyway. */
+static int sim_leaked_freed_get(void *data, u64 *val)
+{
+	struct sim_range *r;
+	unsigned long i;
+	u64 n = 0;
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(r, &sim_leaked, node) {
+		for (i = 0; i < r->nr; i++) {
+			if (!page_ref_count(pfn_to_page(r->pfn + i)))
+				n++;
+		}
+	}
+	mutex_unlock(&sim_lock);
+	*val = n;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sim_leaked_freed_fops, sim_leaked_freed_get, NULL,
+			 "%llu\n");
+
 static void sim_debugfs_init(void)
 {
 	sim_debugfs = debugfs_create_dir("tdx_quote_sim", NULL);
@@ -472,6 +1046,19 @@ static void sim_debugfs_init(void)
 	debugfs_create_u64("shared_bytes", 0444, sim_debugfs,
 			   &sim_shared_bytes);
 	debugfs_create_u64("violations", 0444, sim_debugfs, &sim_violations);
+	debugfs_create_u64("faults", 0444, sim_debugfs, &sim_faults);
+	debugfs_create_u64("irqs_dropped", 0444, sim_debugfs,
+			   &sim_irqs_dropped);
+	debugfs_create_u64("irqs_storm", 0444, sim_debugfs, &sim_irqs_storm);
+	debugfs_create_u64("flapping", 0444, sim_debugfs, &sim_flapping);
+	debugfs_create_u64("flap_writes", 0444, sim_debugfs, &sim_flap_writes);
+	debugfs_create_u64("conv_failures", 0444, sim_debugfs,
+			   &sim_conv_failures);
+	debugfs_create_u64("leaked_bytes", 0444, sim_debugfs,
+			   &sim_leaked_bytes);
+	debugfs_create_u64("dirty", 0444, sim_debugfs, &sim_dirty);
+	debugfs_create_file_unsafe("leaked_freed", 0444, sim_debugfs, NULL,
+				   &sim_leaked_freed_fops);
 }
 
 static int __init sim_init(void)
@@ -496,13 +1083,17 @@ static void __exit sim_exit(void)
 	list_for_each_entry(req, &sim_reqs, node)
 		hrtimer_cancel(&req->timer);
 	mutex_unlock(&sim_lock);
-	/* Queued completions see sim_stopping and only free themselves. */
+	/* Queued completions and rewrites see sim_stopping and only end. */
 	destroy_workqueue(sim_wq);
 	list_for_each_entry_safe(req, tmp, &sim_reqs, node) {
 		list_del(&req->node);
 		kfree(req);
 	}
 	list_for_each_entry_safe(r, rtmp, &sim_shared, node) {
+		list_del(&r->node);
+		kfree(r);
+	}
+	list_for_each_entry_safe(r, rtmp, &sim_leaked, node) {
 		list_del(&r->node);
 		kfree(r);
 	}

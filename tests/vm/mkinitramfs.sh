@@ -353,6 +353,8 @@ drain() {
 if [ "$shell" = 1 ]; then
 	[ -n "$rows" ] && stty rows "$rows"
 	[ -n "$cols" ] && stty cols "$cols"
+	# A command given with the shell prepares it (e.g. loads modules).
+	[ -f /tdxq/cmd.sh ] && /bin/sh /tdxq/cmd.sh </dev/null
 	echo "tdxq: interactive shell (kernel $(uname -r)); exit powers off, Ctrl-A X kills qemu"
 	cd /root 2>/dev/null || cd /
 	if [ -x /bin/bash ]; then

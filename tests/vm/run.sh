@@ -26,7 +26,8 @@ usage: $PROG [--shell] [--timeout SECS (default 600)] [-m MODULE.ko]... [-T MODD
 
   --shell         interactive shell on the VM console instead of COMMAND
                   (no timeout; 'exit' powers off, Ctrl-A X kills qemu).
-                  A COMMAND given with --shell is still in /tdxq/cmd.sh.
+                  A COMMAND given with --shell runs first (e.g. to load
+                  modules), then the shell starts.
   --timeout SECS  kill the VM after SECS seconds, exit 124 (0 = never)
   -m MODULE.ko    put MODULE.ko in the VM's /lib/modules/KVER/extra/
   -T MODDIR       copy the installed module tree MODDIR (e.g.

@@ -101,6 +101,9 @@ struct tdx_quote_get_quote {
  *   EPROTO	the host broke the protocol (out_len beyond the buffer,
  *		unknown status); logged, rate-limited
  *   ENOMEM	no memory for, or no conversion of, a shared buffer
+ * Where the host is at fault (ETIMEDOUT with the buffer held, EBUSY,
+ * EHOSTDOWN, EIO, EREMOTEIO, EPROTO, a failed conversion) the kernel log
+ * says so, rate-limited.
  */
 #define TDX_QUOTE_CMD_GET_QUOTE		_IOWR('T', 0x10, struct tdx_quote_get_quote)
 
@@ -137,6 +140,8 @@ struct tdx_quote_get_quote {
  * @poll_wakeups: status re-checks woken by a timer rather than an interrupt
  * @host_retries: GetQuote answered RETRY
  * @buffer_grows: resubmits with a larger buffer
+ * @spurious_interrupts: event-notify interrupts that came while no request
+ *	was outstanding (none held a slot or had just ended): a host fault
  *
  * The same values are readable as files in
  * /sys/class/misc/tdx_quote/stats/ (one file per field).
@@ -164,6 +169,7 @@ struct tdx_quote_stats {
 	__u64 poll_wakeups;
 	__u64 host_retries;
 	__u64 buffer_grows;
+	__u64 spurious_interrupts;
 };
 
 /**

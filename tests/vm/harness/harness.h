@@ -258,6 +258,7 @@ int hx_run_concurrency(void);
 int hx_run_timeout(void);
 int hx_run_pool(void);
 int hx_run_compat(void);
+int hx_run_hostile(void);
 int hx_run_fuzz(void);
 int hx_run_stress(void);
 int hx_run_limits(void);

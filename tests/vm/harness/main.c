@@ -34,6 +34,7 @@ static const struct {
 	{ "timeout",	 hx_run_timeout },
 	{ "pool",	 hx_run_pool },
 	{ "compat",	 hx_run_compat },
+	{ "hostile",	 hx_run_hostile },
 	{ "fuzz",	 hx_run_fuzz },
 	{ "stress",	 hx_run_stress },
 	{ "limits",	 hx_run_limits },

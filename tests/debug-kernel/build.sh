@@ -1,0 +1,40 @@
+#!/bin/bash
+# Build (once) the debug kernel described by config.fragment from Debian's
+# linux-source tarball, and print the directory holding the build tree.
+# Cached outside the clone, keyed by the fragment and the source version,
+# so repeat runs skip the build.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+[ -n "$tarball" ] || { echo "no linux-source tarball (apt-get install linux-source)" >&2; exit 1; }
+key=$( (sha256sum "$here/config.fragment"; basename "$tarball"; \
+	stat -c %s "$tarball") | sha256sum | cut -c1-16)
+cache=${TDXQ_CACHE:-/var/cache/tdx-quote}/debug-kernel
+out=$cache/$key
+if [ -f "$out/done" ]; then
+	echo "$out/build"
+	exit 0
+fi
+mkdir -p "$cache"
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp"
+echo "debug kernel: building $key from $(basename "$tarball") (several minutes)" >&2
+tar -xJf "$tarball" -C "$out.tmp"
+mv "$out.tmp"/linux-source-* "$out.tmp/build"
+cd "$out.tmp/build"
+make -s allnoconfig >&2
+scripts/kconfig/merge_config.sh -m .config "$here/config.fragment" >&2
+make -s olddefconfig >&2
+# Every option asked for must have landed (a missing dependency drops it).
+missing=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	grep -qx "$line" .config || { echo "debug kernel: $line did not land in .config" >&2; missing=1; }
+done < "$here/config.fragment"
+[ $missing -eq 0 ] || exit 1
+make -s -j"$(nproc)" bzImage modules >&2
+cd - >/dev/null
+rm -rf "$out"
+mv "$out.tmp" "$out"
+touch "$out/done"
+echo "$out/build"

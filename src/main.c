@@ -40,8 +40,28 @@ module_param_named(max_quote_size, tdxq_cfg.max_quote_size, ulong, 0444);
 MODULE_PARM_DESC(max_quote_size, "largest shared quote buffer in bytes (default 64 MiB)");
 module_param_named(max_inflight, tdxq_cfg.max_inflight, uint, 0444);
 MODULE_PARM_DESC(max_inflight, "requests in flight at once (default 16)");
-module_param_named(timeout_ms, tdxq_cfg.timeout_ms, uint, 0644);
-MODULE_PARM_DESC(timeout_ms, "default request timeout in ms (default 30000)");
+/* Writable at run time: the range is checked on every write, not at load. */
+static int tdxq_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (!ms || ms > TDX_QUOTE_MAX_TIMEOUT_MS)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = ms;
+	return 0;
+}
+
+static const struct kernel_param_ops tdxq_timeout_ops = {
+	.set = tdxq_timeout_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(timeout_ms, &tdxq_timeout_ops, &tdxq_cfg.timeout_ms, 0644);
+MODULE_PARM_DESC(timeout_ms, "default request timeout in ms, 1 to 3600000 (default 30000)");
 module_param_named(pool_max_bytes, tdxq_cfg.pool_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(pool_max_bytes, "shared bytes kept for reuse at most (default 8 MiB)");
 module_param_named(pool_keep_bytes, tdxq_cfg.pool_keep_bytes, ulong, 0644);
@@ -71,7 +91,7 @@ static int tdxq_check_params(void)
 	struct tdxq_config *c = &tdxq_cfg;
 
 	if (c->max_inflight < 1 || c->max_inflight > 1024 ||
-	    c->timeout_ms < 1 || c->recheck_ms < 1 || c->poll_start_us < 1 ||
+	    c->recheck_ms < 1 || c->poll_start_us < 1 ||
 	    c->initial_buf_len < GET_QUOTE_HDR_LEN + TDX_TDREPORT_LEN ||
 	    c->max_quote_size < c->initial_buf_len) {
 		pr_err("invalid module parameters\n");

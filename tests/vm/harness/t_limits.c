@@ -440,24 +440,28 @@ static void test_compat_private_memory(void **state)
  * accepted, and from then on every request with the default timeout (all
  * compat requests, native ones with timeout_ms 0) hands a buffer to the
  * host and fails at once with ETIMEDOUT, leaving the buffer quarantined.
- * Fix: module_param_cb() with a set op that applies the load-time checks
- * (1..TDX_QUOTE_MAX_TIMEOUT_MS). Skipped unless TDXQ_RUN_KNOWN_DEFECTS=1.
+ * Fixed with module_param_cb() and a set op that checks every write
+ * (1..TDX_QUOTE_MAX_TIMEOUT_MS).
  */
 static void test_timeout_param_checked(void **state)
 {
 	int ret;
 
 	(void)state;
-	if (!hx_env_u64("TDXQ_RUN_KNOWN_DEFECTS", 0)) {
-		print_message("  skipped: known defect, timeout_ms=0 accepted at run time (src/main.c timeout_ms parameter); TDXQ_RUN_KNOWN_DEFECTS=1 runs it\n");
-		skip();
-		return;
-	}
 	ret = hx_write_str(HX_PARAMS "/timeout_ms", "0");
 	hx_param_set("timeout_ms", "3000");
 	if (ret != -EINVAL)
 		fail_msg("writing timeout_ms=0 at run time: %s, want EINVAL (refused at load)",
 			 ret ? strerror(-ret) : "accepted");
+	ret = hx_write_str(HX_PARAMS "/timeout_ms", "3600001");
+	hx_param_set("timeout_ms", "3000");
+	if (ret != -EINVAL)
+		fail_msg("writing timeout_ms=3600001 at run time: %s, want EINVAL",
+			 ret ? strerror(-ret) : "accepted");
+	/* A valid value still goes through. */
+	assert_int_equal(hx_write_str(HX_PARAMS "/timeout_ms", "2500"), 0);
+	assert_int_equal(hx_param("timeout_ms"), 2500);
+	hx_param_set("timeout_ms", "3000");
 }
 
 static int setup_limits(void **state)

@@ -121,13 +121,14 @@ void tdxq_notify_fill(struct tdx_quote_info *info);
 
 /**
  * struct tdxq_quote_result - outcome of one quote request
- * @quote: private copy of the quote (kvfree() it), NULL on failure
+ * @quote: private copy of the quote, NULL on failure
  * @len: bytes in @quote; on -EFBIG the size the host asked for
  * @host_len: out_len as the host wrote it (in its own framing)
  * @host_status: last GetQuote status word read from the buffer
  * @vmcall_status: last TDVMCALL status of GetQuote
  * @buf_len: size of the shared buffer used last
  * @quarantined: the last buffer stayed with the host, and with it the slot
+ * @holds_slot: the request's slot is held until tdxq_quote_result_release()
  */
 struct tdxq_quote_result {
 	void *quote;
@@ -137,12 +138,14 @@ struct tdxq_quote_result {
 	u64 vmcall_status;
 	size_t buf_len;
 	bool quarantined;
+	bool holds_slot;
 };
 
 void tdxq_quote_init(void);
 int tdxq_get_report(u8 *tdreport, const u8 *reportdata);
 int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res);
+void tdxq_quote_result_release(struct tdxq_quote_result *res);
 int tdxq_quote_framing(void);
 void tdxq_quote_slot_put(void);
 bool tdxq_quote_irq_expected(void);

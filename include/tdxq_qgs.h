@@ -103,7 +103,9 @@ static inline void qgs_build_req(u8 *out, const u8 *tdreport)
  * @in: payload
  * @len: payload bytes
  *
- * The id list, if any, is allowed but ignored.
+ * The id list, if any, is allowed but ignored: only the first
+ * min(@len, QGS_REQ_LEN) bytes of @in are read, so a caller may pass the
+ * full length with only those bytes present.
  * Return: pointer to the TDREPORT inside @in, or NULL if malformed.
  */
 static inline const u8 *qgs_parse_req(const u8 *in, size_t len)
@@ -131,6 +133,18 @@ static inline size_t qgs_resp_len(size_t quote_len)
 }
 
 /**
+ * qgs_build_resp_hdr() - the QGS_MSG_OVERHEAD bytes that frame a quote as
+ * GET_QUOTE_RESP (no selected id); the quote follows them
+ * @out: QGS_MSG_OVERHEAD bytes
+ * @quote_len: quote bytes
+ */
+static inline void qgs_build_resp_hdr(u8 *out, u32 quote_len)
+{
+	qgs_put_msg(out, QGS_GET_QUOTE_RESP, 0, quote_len,
+		    qgs_resp_len(quote_len));
+}
+
+/**
  * qgs_build_resp() - frame a quote as GET_QUOTE_RESP (no selected id)
  * @out: qgs_resp_len(@quote_len) bytes
  * @quote: the quote
@@ -138,8 +152,7 @@ static inline size_t qgs_resp_len(size_t quote_len)
  */
 static inline void qgs_build_resp(u8 *out, const u8 *quote, u32 quote_len)
 {
-	qgs_put_msg(out, QGS_GET_QUOTE_RESP, 0, quote_len,
-		    qgs_resp_len(quote_len));
+	qgs_build_resp_hdr(out, quote_len);
 	memcpy(out + QGS_MSG_OVERHEAD, quote, quote_len);
 }
 

@@ -71,7 +71,7 @@ static long tdxq_ioctl_get_quote(void __user *argp, size_t usize)
 		}
 		req.quote_len = res.len;
 	}
-	kvfree(res.quote);
+	tdxq_quote_result_release(&res);
 	if (copy_to_user(argp, &req, min(usize, sizeof(req))))
 		return -EFAULT;
 	return ret;

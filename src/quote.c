@@ -436,7 +436,8 @@ int tdxq_quote_framing(void)
  * @tdreport: TDX_TDREPORT_LEN bytes
  * @timeout_ms: 0 for the module default
  * @res: outcome; on success @res->quote holds a private copy of the raw
- *	quote (kvfree() it), whatever framing the host used
+ *	quote, whatever framing the host used, and the request's slot is
+ *	held until tdxq_quote_result_release()
  *
  * Sends the payload the way the host wants it. Hosts come in two kinds:
  * upstream QEMU frames the TDREPORT for its quote service itself; older
@@ -471,11 +472,19 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 				other == TDX_QUOTE_FRAMING_QGS ?
 				"QGS-framed" : "raw TDREPORT");
 	}
-	/* A quarantined buffer keeps the slot until the host lets go. */
-	if (!res->quarantined)
+	/*
+	 * A quarantined buffer keeps the slot until the host lets go, a
+	 * quote until its caller has delivered it: all the memory requests
+	 * hold is bounded by max_inflight.
+	 */
+	if (!ret)
+		res->holds_slot = true;
+	else if (!res->quarantined)
 		tdxq_quote_slot_put();
 out:
 	if (ret) {
+		kvfree(res->quote);
+		res->quote = NULL;
 		tdxq_count_failure(ret, res);
 		return ret;
 	}
@@ -485,6 +494,22 @@ out:
 		WRITE_ONCE(tdxq_next_len,
 			   tdxq_clamp_len(tdxq_buf_len_for(res->host_len)));
 	return 0;
+}
+
+/**
+ * tdxq_quote_result_release() - end a request: free its quote, give back
+ * its slot
+ * @res: as filled by tdxq_quote_report() or tdxq_get_quote(), on success
+ *	or failure
+ */
+void tdxq_quote_result_release(struct tdxq_quote_result *res)
+{
+	kvfree(res->quote);
+	res->quote = NULL;
+	if (res->holds_slot) {
+		res->holds_slot = false;
+		tdxq_quote_slot_put();
+	}
 }
 
 /**

@@ -231,10 +231,15 @@ struct tdx_quote_info {
  * back in the same shape, whatever the host does, in the same buffer:
  * status and out_len in the header, the quote (or GET_QUOTE_RESP) in the
  * data. If it does not fit, status is ERROR and out_len the size needed.
+ * The whole buffer must be writable, but only the header and the payload
+ * up to the TDREPORT are read (a framed request's id list is checked by
+ * its length, never read) and only the header and the reply are written:
+ * no len-sized copy is made in kernel memory.
  *
  * Errors: EINVAL len 0 or beyond max_quote_size, header version not 1,
  * in_len beyond len, or a payload that is neither shape (a malformed
- * framed request never reaches the host); EFAULT bad pointer; ETIMEDOUT,
+ * framed request never reaches the host); EFAULT bad pointer or a buffer
+ * not writable for len bytes (found before the host is asked); ETIMEDOUT,
  * EINTR, EBUSY, EREMOTEIO, ENOMEM as for TDX_QUOTE_CMD_GET_QUOTE. Host
  * statuses (ERROR, SERVICE_UNAVAILABLE) return 0: the caller reads status.
  */

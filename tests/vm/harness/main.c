@@ -11,8 +11,7 @@
  * Environment (the abuse groups, README "Bad input and load"):
  * TDXQ_LONG=1 full counts (make check-long); TDXQ_FUZZ_CALLS,
  * TDXQ_FUZZ_SEED, TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES override
- * single ones; TDXQ_RUN_KNOWN_DEFECTS=1 runs the tests of suspected module
- * defects that are skipped otherwise.
+ * single ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +67,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < NGROUPS; i++)
 			printf(" %s", groups[i].name);
 		printf("\nenvironment: TDXQ_LONG=1 (full counts), TDXQ_FUZZ_CALLS, TDXQ_FUZZ_SEED,\n"
-		       "TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES, TDXQ_RUN_KNOWN_DEFECTS=1\n");
+		       "TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES\n");
 		return 0;
 	}
 	if (geteuid() != 0) {

@@ -367,20 +367,16 @@ static void *compat_big_fn(void *arg)
 }
 
 /*
- * KNOWN DEFECT (src/compat.c:87, tdxq_compat_get_quote()): the compat
- * ioctl kvmalloc()s the client's whole buffer, req.len bytes (any size up
- * to max_quote_size, 64 MiB by default), and copies it in and back out,
- * before it takes one of the max_inflight request slots. So the kernel
- * memory held by compat callers is bounded by neither max_inflight nor
- * anything else: N callers waiting for a slot hold N x len. Here, with
- * max_inflight 4 and max_quote_size 1 MiB, 32 callers with 1 MiB buffers
- * against a slow host; with the defaults the same is 32 x 64 MiB, which
- * in a 1 GiB guest ends with the OOM killer: 14 callers with 64 MiB
- * buffers of which they touched 4 KiB each, max_inflight 2, a slow host
- * (measured). Fix: copy in only the header and in_len bytes of payload
- * (in_len bounded), take the slot first, and write the reply (header and
- * quote) straight to the client's buffer with copy_to_user(); the module
- * never needs a len-sized copy. Skipped unless TDXQ_RUN_KNOWN_DEFECTS=1.
+ * Kernel memory held by compat callers must be bounded by max_inflight,
+ * not by how many callers there are or how big their buffers are. The
+ * first version kvmalloc()ed the client's whole buffer (req.len, up to
+ * max_quote_size) before it took a request slot: here that was 32 MiB at
+ * the peak, and with the defaults 14 callers with 64 MiB buffers reached
+ * the OOM killer in a 1 GiB guest. Now only the header and the start of
+ * the payload are read, the reply is written straight to the client's
+ * buffer, and the private quote copy is held under the request's slot.
+ * With max_inflight 4 and max_quote_size 1 MiB, 32 callers with 1 MiB
+ * buffers against a slow host; the slack is for the 32 threads.
  */
 static void test_compat_private_memory(void **state)
 {
@@ -391,11 +387,6 @@ static void test_compat_private_memory(void **state)
 	int i;
 
 	(void)state;
-	if (!hx_env_u64("TDXQ_RUN_KNOWN_DEFECTS", 0)) {
-		print_message("  skipped: known defect, compat requests hold req.len bytes of kernel memory outside the max_inflight limit (src/compat.c tdxq_compat_get_quote()); TDXQ_RUN_KNOWN_DEFECTS=1 runs it\n");
-		skip();
-		return;
-	}
 	prime(5000);
 	hx_sim_param_set("service_us", "2000000");
 	hx_drop_caches();
@@ -434,14 +425,11 @@ static void test_compat_private_memory(void **state)
 }
 
 /*
- * KNOWN DEFECT (src/main.c:43, module_param_named(timeout_ms, ...,
- * 0644)): tdxq_check_params() refuses timeout_ms=0 at load, but the
- * parameter is writable at run time without any check. Writing 0 is
- * accepted, and from then on every request with the default timeout (all
- * compat requests, native ones with timeout_ms 0) hands a buffer to the
- * host and fails at once with ETIMEDOUT, leaving the buffer quarantined.
- * Fixed with module_param_cb() and a set op that checks every write
- * (1..TDX_QUOTE_MAX_TIMEOUT_MS).
+ * timeout_ms is checked on every write, not only at load: writing 0 at run
+ * time was once accepted, and from then on every request with the default
+ * timeout (all compat requests, native ones with timeout_ms 0) handed a
+ * buffer to the host and failed at once with ETIMEDOUT, leaving the buffer
+ * quarantined.
  */
 static void test_timeout_param_checked(void **state)
 {

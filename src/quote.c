@@ -27,8 +27,20 @@
 /* How long after a request ends its notify interrupt may still arrive. */
 #define TDXQ_IRQ_GRACE		(HZ / 10)
 
-static DECLARE_WAIT_QUEUE_HEAD(tdxq_slot_wq);
-static atomic_t tdxq_slots_used = ATOMIC_INIT(0);
+/*
+ * Request slots are handed out in arrival order: a caller that finds none
+ * free queues, and a slot given back goes straight to the first caller in
+ * the queue, waking only that one.
+ */
+struct tdxq_slot_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	bool granted;
+};
+
+static DEFINE_SPINLOCK(tdxq_slot_lock);
+static LIST_HEAD(tdxq_slot_queue);
+static unsigned int tdxq_slots_used;	/* written under tdxq_slot_lock */
 static unsigned long tdxq_slot_put_at;	/* jiffies a slot was last given back */
 static size_t tdxq_next_len;	/* buffer size the next request starts with */
 static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
@@ -105,21 +117,46 @@ int tdxq_get_report(u8 *tdreport, const u8 *reportdata)
 	return ret;
 }
 
+/* A sleeper on tdxq_notify_wq, and the status word it waits on. */
+struct tdxq_notify_waiter {
+	struct wait_queue_entry wq;
+	const u64 *status;
+};
+
 /*
- * Sleep until woken through tdxq_notify_wq, @cond holds, the timer runs
- * out or a signal arrives. Returns true when the timer ran out.
+ * Every notify interrupt wakes tdxq_notify_wq, but it does not say whose
+ * request completed: each sleeper looks at its own status word here, in
+ * the waker's context, and only those whose host let go wake up.
  */
-static bool tdxq_sleep(u64 *status, u64 sleep_us)
+static int tdxq_notify_wake(struct wait_queue_entry *wq, unsigned int mode,
+			    int sync, void *key)
+{
+	struct tdxq_notify_waiter *w =
+		container_of(wq, struct tdxq_notify_waiter, wq);
+
+	if (w->status && READ_ONCE(*w->status) == GET_QUOTE_IN_FLIGHT)
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+/*
+ * Sleep until the host lets go of *@status (any completion if @status is
+ * NULL), the timer runs out or a signal arrives. Returns true when the
+ * timer ran out.
+ */
+static bool tdxq_sleep(const u64 *status, u64 sleep_us)
 {
 	ktime_t expires = ns_to_ktime(sleep_us * NSEC_PER_USEC);
-	DEFINE_WAIT(wait);
+	struct tdxq_notify_waiter w = { .status = status };
 	bool timed_out = false;
 
-	prepare_to_wait(&tdxq_notify_wq, &wait, TASK_INTERRUPTIBLE);
+	init_wait_entry(&w.wq, 0);
+	w.wq.func = tdxq_notify_wake;
+	prepare_to_wait(&tdxq_notify_wq, &w.wq, TASK_INTERRUPTIBLE);
 	if (!status || READ_ONCE(*status) == GET_QUOTE_IN_FLIGHT)
 		timed_out = !schedule_hrtimeout_range(&expires, sleep_us * 50,
 						      HRTIMER_MODE_REL);
-	finish_wait(&tdxq_notify_wq, &wait);
+	finish_wait(&tdxq_notify_wq, &w.wq);
 	return timed_out;
 }
 
@@ -130,37 +167,77 @@ static u64 tdxq_us_left(ktime_t deadline)
 	return left > 0 ? left : 0;
 }
 
-static bool tdxq_slot_try_get(void)
-{
-	return atomic_add_unless(&tdxq_slots_used, 1, tdxq_cfg.max_inflight);
-}
-
-/* Take one of max_inflight slots. */
+/*
+ * Take one of max_inflight slots, queueing behind earlier callers if none
+ * is free, until @deadline or a signal.
+ */
 static int tdxq_slot_get(ktime_t deadline)
 {
-	long ret;
+	struct tdxq_slot_waiter w = { .task = current };
+	int ret = 0;
 
-	ret = wait_event_interruptible_hrtimeout(tdxq_slot_wq,
-						 tdxq_slot_try_get(),
-						 ktime_sub(deadline, ktime_get()));
-	if (ret == -ERESTARTSYS)
-		return ret;
-	return ret ? -ETIMEDOUT : 0;
+	spin_lock(&tdxq_slot_lock);
+	if (list_empty(&tdxq_slot_queue) &&
+	    tdxq_slots_used < tdxq_cfg.max_inflight) {
+		WRITE_ONCE(tdxq_slots_used, tdxq_slots_used + 1);
+		spin_unlock(&tdxq_slot_lock);
+		return 0;
+	}
+	list_add_tail(&w.node, &tdxq_slot_queue);
+	spin_unlock(&tdxq_slot_lock);
+	tdxq_stat_inc(slot_waits);
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(w.granted))
+			break;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!schedule_hrtimeout_range(&deadline, current->timer_slack_ns,
+					      HRTIMER_MODE_ABS)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	__set_current_state(TASK_RUNNING);
+
+	spin_lock(&tdxq_slot_lock);
+	if (!w.granted)
+		list_del(&w.node);
+	spin_unlock(&tdxq_slot_lock);
+	/* Handed a slot just as it gave up: pass it on. */
+	if (w.granted && ret)
+		tdxq_quote_slot_put();
+	return ret;
 }
 
 /**
  * tdxq_quote_slot_put() - give back a request slot
  *
  * Called when a request ends, or for a quarantined request when the host
- * lets go of its buffer.
+ * lets go of its buffer. The slot goes to the longest-waiting caller, if
+ * any.
  */
 void tdxq_quote_slot_put(void)
 {
+	struct tdxq_slot_waiter *w;
+
 	WRITE_ONCE(tdxq_slot_put_at, jiffies);
 	/* Pairs with tdxq_quote_irq_expected(): the time before the count. */
-	smp_mb__before_atomic();
-	atomic_dec(&tdxq_slots_used);
-	wake_up(&tdxq_slot_wq);
+	smp_mb();
+	spin_lock(&tdxq_slot_lock);
+	w = list_first_entry_or_null(&tdxq_slot_queue, struct tdxq_slot_waiter,
+				     node);
+	if (w) {
+		list_del(&w->node);
+		WRITE_ONCE(w->granted, true);
+		wake_up_process(w->task);
+	} else {
+		WRITE_ONCE(tdxq_slots_used, tdxq_slots_used - 1);
+	}
+	spin_unlock(&tdxq_slot_lock);
 }
 
 /**
@@ -174,7 +251,7 @@ void tdxq_quote_slot_put(void)
  */
 bool tdxq_quote_irq_expected(void)
 {
-	return atomic_read(&tdxq_slots_used) ||
+	return READ_ONCE(tdxq_slots_used) ||
 	       time_before(jiffies, READ_ONCE(tdxq_slot_put_at) + TDXQ_IRQ_GRACE);
 }
 

@@ -38,6 +38,7 @@ static const char * const tdxq_stat_names[TDXQ_NR_STATS] = {
 	[TDXQ_STAT_IDX(host_retries)] = "host_retries",
 	[TDXQ_STAT_IDX(buffer_grows)] = "buffer_grows",
 	[TDXQ_STAT_IDX(spurious_interrupts)] = "spurious_interrupts",
+	[TDXQ_STAT_IDX(slot_waits)] = "slot_waits",
 };
 
 /**

@@ -449,7 +449,7 @@ static const struct {
 	STAT(fail_no_space), STAT(in_flight), STAT(quarantined), STAT(conversions_shared),
 	STAT(conversions_private), STAT(pooled_bytes), STAT(leaked_bytes), STAT(interrupts),
 	STAT(poll_wakeups), STAT(host_retries), STAT(buffer_grows),
-	STAT(spurious_interrupts),
+	STAT(spurious_interrupts), STAT(slot_waits),
 };
 #undef STAT
 

@@ -368,7 +368,7 @@ static void test_print_info(void **state)
 		"fail_no_space", "in_flight", "quarantined", "conversions_shared",
 		"conversions_private", "pooled_bytes", "leaked_bytes", "interrupts",
 		"poll_wakeups", "host_retries", "buffer_grows",
-		"spurious_interrupts",
+		"spurious_interrupts", "slot_waits",
 	};
 	const size_t n = sizeof(in.stats) / sizeof(__u64);
 

@@ -142,6 +142,8 @@ struct tdx_quote_get_quote {
  * @buffer_grows: resubmits with a larger buffer
  * @spurious_interrupts: event-notify interrupts that came while no request
  *	was outstanding (none held a slot or had just ended): a host fault
+ * @slot_waits: requests that found all max_inflight slots taken and queued
+ *	for one (served in arrival order)
  *
  * The same values are readable as files in
  * /sys/class/misc/tdx_quote/stats/ (one file per field).
@@ -170,6 +172,7 @@ struct tdx_quote_stats {
 	__u64 host_retries;
 	__u64 buffer_grows;
 	__u64 spurious_interrupts;
+	__u64 slot_waits;
 };
 
 /**

@@ -2,12 +2,16 @@
 /*
  * Many requests at once: 16 threads, each with its own report data, each
  * must get back a quote carrying exactly its own data; again with the host
- * limited to 4 requests in flight (RETRY answers, backoff).
+ * limited to 4 requests in flight (RETRY answers, backoff). Callers that
+ * find every request slot taken are served in arrival order, and one that
+ * gives up while queued loses nobody else's turn.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,11 +172,136 @@ static void test_16_threads_host_limit_4(void **state)
 	assert_int_equal(hx_sim_stat("rejects_inuse"), 0);
 }
 
+/* ------------------------------------------------------- slot queue */
+
+#define ORDER_SERVICE_MS	200
+#define ORDER_QUEUED		6
+
+struct queued {
+	pthread_t tid;
+	int index;
+	uint32_t timeout_ms;
+	int err;
+	int done_seq;		/* order of return, from 1 */
+};
+
+static atomic_int order_seq;
+
+static void *queued_fn(void *arg)
+{
+	struct queued *c = arg;
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], *q = malloc(QCAP);
+
+	if (!q) {
+		c->err = ENOMEM;
+		return NULL;
+	}
+	hx_reportdata(rd, seed_of(100, c->index));
+	c->err = hx_get_quote(hx_fd(), rd, c->timeout_ms, q, QCAP, &req);
+	c->done_seq = atomic_fetch_add(&order_seq, 1) + 1;
+	if (!c->err && hx_find_reportdata(q, req.quote_len, rd) !=
+		       HX_Q_REPORTDATA_OFF)
+		c->err = EBADMSG;
+	free(q);
+	return NULL;
+}
+
+static void queued_start(struct queued *c, int index, uint32_t timeout_ms)
+{
+	c->index = index;
+	c->timeout_ms = timeout_ms;
+	if (pthread_create(&c->tid, NULL, queued_fn, c))
+		fail_msg("pthread_create: %s", strerror(errno));
+}
+
+static int setup_one_slot(void **state)
+{
+	(void)state;
+	return hx_setup("service_us=200000", "max_inflight=1");
+}
+
+static int teardown_one_slot(void **state)
+{
+	(void)state;
+	hx_signals_restore();
+	return hx_setup("", "");
+}
+
+/*
+ * max_inflight 1 and a 200 ms host: one request holds the slot, six more
+ * queue one after the other (each seen queued through slot_waits before
+ * the next starts). The third gives up by its timeout, the fourth by a
+ * signal, both long before their turn could come (at least two full
+ * service times away); the other four must get their quotes in the order
+ * they queued, and the slot must be free afterwards.
+ */
+static void test_slots_in_arrival_order(void **state)
+{
+	static struct queued holder, c[ORDER_QUEUED];
+	const uint32_t quick_ms = ORDER_SERVICE_MS * 3 / 4;
+	uint64_t waits0, tmo0, intr0, last;
+	int i;
+
+	(void)state;
+	hx_signals_install();
+	atomic_store(&order_seq, 0);
+	waits0 = hx_stat("slot_waits");
+	tmo0 = hx_stat("fail_timeout");
+	intr0 = hx_stat("fail_interrupted");
+
+	queued_start(&holder, 99, 60000);
+	if (!hx_wait_stat_ge("in_flight", 1, 10000, &last))
+		fail_msg("the first request never reached the host");
+	for (i = 0; i < ORDER_QUEUED; i++) {
+		queued_start(&c[i], i, i == 2 ? quick_ms : 60000);
+		if (!hx_wait_stat_ge("slot_waits", waits0 + i + 1, 10000, &last))
+			fail_msg("caller %d never queued for a slot (slot_waits %" PRIu64 ")",
+				 i, last - waits0);
+		if (i == 3)
+			pthread_kill(c[i].tid, SIGUSR1);
+	}
+	pthread_join(holder.tid, NULL);
+	for (i = 0; i < ORDER_QUEUED; i++)
+		pthread_join(c[i].tid, NULL);
+
+	if (holder.err)
+		fail_msg("the slot holder: %s", strerror(holder.err));
+	for (i = 0; i < ORDER_QUEUED; i++) {
+		int want = i == 2 ? ETIMEDOUT : i == 3 ? EINTR : 0;
+
+		if (c[i].err != want)
+			fail_msg("caller %d: %s, want %s", i,
+				 c[i].err ? strerror(c[i].err) : "a quote",
+				 want ? strerror(want) : "a quote");
+	}
+	/* Those that stayed in the queue return in the order they joined it. */
+	if (!(holder.done_seq < c[0].done_seq &&
+	      c[0].done_seq < c[1].done_seq && c[1].done_seq < c[4].done_seq &&
+	      c[4].done_seq < c[5].done_seq))
+		fail_msg("served out of order: holder returned %d-th, callers 0, 1, 4, 5 %d, %d, %d, %d-th",
+			 holder.done_seq, c[0].done_seq, c[1].done_seq,
+			 c[4].done_seq, c[5].done_seq);
+	assert_int_equal(hx_stat("slot_waits") - waits0, ORDER_QUEUED);
+	assert_int_equal(hx_stat("fail_timeout") - tmo0, 1);
+	assert_int_equal(hx_stat("fail_interrupted") - intr0, 1);
+	/* Neither lost the slot: it is free now, and quarantine is empty. */
+	assert_int_equal(hx_stat("in_flight"), 0);
+	assert_int_equal(hx_stat("quarantined"), 0);
+	queued_start(&holder, 98, 60000);
+	pthread_join(holder.tid, NULL);
+	assert_int_equal(holder.err, 0);
+	assert_int_equal(hx_stat("slot_waits") - waits0, ORDER_QUEUED);
+}
+
 int hx_run_concurrency(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_16_threads),
 		cmocka_unit_test(test_16_threads_host_limit_4),
+		cmocka_unit_test_setup_teardown(test_slots_in_arrival_order,
+						setup_one_slot,
+						teardown_one_slot),
 	};
 
 	return cmocka_run_group_tests_name("concurrency", tests, setup_conc,

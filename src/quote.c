@@ -189,12 +189,13 @@ static int tdxq_slot_get(ktime_t deadline)
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (READ_ONCE(w.granted))
-			break;
+		/* Signal first: a request it would cut short at once is not sent. */
 		if (signal_pending(current)) {
 			ret = -ERESTARTSYS;
 			break;
 		}
+		if (READ_ONCE(w.granted))
+			break;
 		if (!schedule_hrtimeout_range(&deadline, current->timer_slack_ns,
 					      HRTIMER_MODE_ABS)) {
 			ret = -ETIMEDOUT;

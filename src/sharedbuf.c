@@ -313,8 +313,9 @@ static void tdxq_reap_fn(struct work_struct *work)
 
 	list_for_each_entry_safe(buf, tmp, &done, node) {
 		list_del(&buf->node);
-		tdxq_stat_dec(quarantined);
 		tdxq_buf_put(buf);
+		/* Only now: quarantined 0 means the buffers are back. */
+		tdxq_stat_dec(quarantined);
 		/* The host let go: its request slot is free again. */
 		tdxq_quote_slot_put();
 	}

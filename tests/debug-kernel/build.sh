@@ -1,13 +1,14 @@
 #!/bin/bash
 # Build (once) the debug kernel described by config.fragment from Debian's
 # linux-source tarball, and print the directory holding the build tree.
-# Cached outside the clone, keyed by the fragment and the source version,
+# Cached outside the clone, keyed by the fragment's content (not its path:
+# every clone shares it) and the source version,
 # so repeat runs skip the build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
 [ -n "$tarball" ] || { echo "no linux-source tarball (apt-get install linux-source)" >&2; exit 1; }
-key=$( (sha256sum "$here/config.fragment"; basename "$tarball"; \
+key=$( (sha256sum < "$here/config.fragment"; basename "$tarball"; \
 	stat -c %s "$tarball") | sha256sum | cut -c1-16)
 cache=${TDXQ_CACHE:-/var/cache/tdx-quote}/debug-kernel
 out=$cache/$key

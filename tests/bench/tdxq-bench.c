@@ -39,12 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libkmod.h>
 #include <linux/tdx_quote.h>
 
-#define SIM_MODULE	"tdx_quote_sim"
-#define MODULE		"tdx_quote"
-#define SIM_PARAMS	"/sys/module/tdx_quote_sim/parameters"
+#include "hx_sys.h"
 
 #define KiB		1024UL
 #define MiB		(1024UL * 1024UL)
@@ -135,81 +132,40 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* --------------------------------------------------------- files, modules */
-
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
+/* ------------------------------------------ files, modules (hx_sys.c) */
 
 static int sim_set(const char *name, unsigned long val)
 {
 	char path[128], buf[32];
 	int ret;
 
-	snprintf(path, sizeof(path), SIM_PARAMS "/%s", name);
+	snprintf(path, sizeof(path), HX_SIM_PARAMS "/%s", name);
 	snprintf(buf, sizeof(buf), "%lu", val);
-	ret = write_str(path, buf);
+	ret = hx_write_str(path, buf);
 	if (ret)
 		fail("write %s=%s: %s", path, buf, strerror(-ret));
 	return ret;
 }
 
-/* MemFree from /proc/meminfo, bytes (0 on error). */
+/* MemFree, bytes (0 on error). */
 static uint64_t mem_free(void)
 {
-	char line[256];
-	uint64_t kb = 0;
-	FILE *f = fopen("/proc/meminfo", "r");
+	long long kb = hx_meminfo_kb("MemFree");
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemFree: %" SCNu64 " kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb * 1024;
+	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
 /*
  * Free pages including those parked on the per-CPU page lists, bytes (0 on
  * error). MemFree leaves the per-CPU lists out, and with 2 GiB they hold up
  * to ~27 MiB per CPU: pages the module frees land there first, so MemFree
- * alone does not show them coming back. /proc/zoneinfo has both.
+ * alone does not show them coming back.
  */
 static uint64_t mem_free_pcp(void)
 {
-	char line[256];
-	uint64_t pages = 0, v;
-	FILE *f = fopen("/proc/zoneinfo", "r");
+	long long kb = hx_free_kb();
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " pages free %" SCNu64, &v) == 1 ||
-		    sscanf(line, " count: %" SCNu64, &v) == 1)
-			pages += v;
-	}
-	fclose(f);
-	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
 /* /proc/stat: context switches and CPU time (all CPUs, in ticks). */
@@ -244,97 +200,27 @@ static void proc_stat(struct procstat *ps)
 	fclose(f);
 }
 
-static struct kmod_ctx *kmod(void)
-{
-	static struct kmod_ctx *ctx;
-
-	if (!ctx) {
-		ctx = kmod_new(NULL, NULL);
-		if (ctx)
-			kmod_load_resources(ctx);
-	}
-	return ctx;
-}
-
-static bool module_loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
-	return access(path, F_OK) == 0;
-}
-
-static int module_insert(const char *name, const char *params)
-{
-	struct kmod_module *mod;
-	int ret;
-
-	if (!kmod())
-		return -ENOMEM;
-	ret = kmod_module_new_from_name(kmod(), name, &mod);
-	if (ret < 0)
-		return ret;
-	ret = kmod_module_insert_module(mod, 0, params);
-	kmod_module_unref(mod);
-	return ret;
-}
-
-static int module_remove(const char *name)
-{
-	struct kmod_module *mod;
-	int ret, tries;
-
-	if (!module_loaded(name))
-		return 0;
-	if (!kmod())
-		return -ENOMEM;
-	ret = kmod_module_new_from_name(kmod(), name, &mod);
-	if (ret < 0)
-		return ret;
-	/* A reference may linger for a moment (modprobe from the kernel). */
-	for (tries = 0; tries < 50; tries++) {
-		ret = kmod_module_remove_module(mod, 0);
-		if (ret != -EAGAIN && ret != -EBUSY && ret != -EWOULDBLOCK)
-			break;
-		sleep_ms(100);
-	}
-	kmod_module_unref(mod);
-	return ret;
-}
-
 static int modules_unload(void)
 {
-	int ret = module_remove(MODULE);
+	int ret = hx_modules_remove();
 
-	if (ret) {
-		fail("rmmod %s: %s", MODULE, strerror(-ret));
-		return ret;
-	}
-	ret = module_remove(SIM_MODULE);
 	if (ret)
-		fail("rmmod %s: %s", SIM_MODULE, strerror(-ret));
+		fail("unloading %s and %s: %s", HX_MODULE, HX_SIM_MODULE,
+		     strerror(-ret));
 	return ret;
 }
 
 /* The sim first with its parameters, then tdx_quote host=sim. */
 static int modules_load(const char *sim_params, const char *tdxq_params)
 {
-	char params[512];
 	int ret;
 
 	if (modules_unload())
 		return -1;
-	ret = module_insert(SIM_MODULE, sim_params);
-	if (ret) {
-		fail("insmod %s %s: %s", SIM_MODULE, sim_params, strerror(-ret));
-		return ret;
-	}
-	snprintf(params, sizeof(params), "host=sim %s", tdxq_params);
-	ret = module_insert(MODULE, params);
-	if (ret) {
-		fail("insmod %s %s: %s", MODULE, params, strerror(-ret));
-		module_remove(SIM_MODULE);
-	}
+	ret = hx_modules_load(sim_params, tdxq_params);
+	if (ret)
+		fail("loading %s %s, then %s host=sim %s: %s", HX_SIM_MODULE,
+		     sim_params, HX_MODULE, tdxq_params, strerror(-ret));
 	return ret;
 }
 
@@ -349,7 +235,7 @@ static int dev_open(void)
 		fd = open(TDX_QUOTE_DEVICE, O_RDWR | O_CLOEXEC);
 		if (fd >= 0 || errno != ENOENT)
 			break;
-		sleep_ms(20);
+		hx_sleep_ms(20);
 	}
 	if (fd < 0)
 		fail("open %s: %s", TDX_QUOTE_DEVICE, strerror(errno));
@@ -757,8 +643,8 @@ static int mode_load(const struct mode *m, unsigned int service_us,
 		 m->sim_params, service_us, quote_size, SIM_MAX_BUF);
 	snprintf(tdxq, sizeof(tdxq), "pool_max_bytes=%lu %s", POOL_MAX,
 		 m->tdxq_params);
-	printf("mode %s: %s %s; %s host=sim %s\n", m->name, SIM_MODULE, sim,
-	       MODULE, tdxq);
+	printf("mode %s: %s %s; %s host=sim %s\n", m->name, HX_SIM_MODULE,
+	       sim, HX_MODULE, tdxq);
 	fflush(stdout);
 	return modules_load(sim, tdxq);
 }
@@ -825,7 +711,7 @@ static void run_memory(void)
 		 m->sim_params, q, SIM_MAX_BUF);
 	snprintf(tdxq, sizeof(tdxq), "pool_max_bytes=%lu pool_idle_ms=%u",
 		 POOL_MAX, opt.mem_idle_ms);
-	printf("memory: %s %s; %s host=sim %s\n", SIM_MODULE, sim, MODULE, tdxq);
+	printf("memory: %s %s; %s host=sim %s\n", HX_SIM_MODULE, sim, HX_MODULE, tdxq);
 	fflush(stdout);
 	if (modules_load(sim, tdxq))
 		return;
@@ -846,7 +732,7 @@ static void run_memory(void)
 	one_quote(SMALL_QUOTE, "memory warm-up");
 	if (sim_set("quote_size", q))
 		goto out;
-	sleep_ms(200);
+	hx_sleep_ms(200);
 
 	if (get_info(fd, &info))
 		goto out;
@@ -896,7 +782,7 @@ static void run_memory(void)
 			memres.trim_s = (double)(now_ns() - t_done) / 1e9;
 			break;
 		}
-		sleep_ms(20);
+		hx_sleep_ms(20);
 	}
 	/*
 	 * pooled_bytes drops before the pages are freed (a 33 MiB range takes
@@ -905,7 +791,7 @@ static void run_memory(void)
 	deadline = now_ns() + 1000000000ULL;
 	while (now_ns() < deadline &&
 	       mem_free_pcp() + MiB < memres.pcpfree_before)
-		sleep_ms(20);
+		hx_sleep_ms(20);
 	if (get_info(fd, &info2))
 		goto out;
 	memres.pooled_trimmed = info2.stats.pooled_bytes;

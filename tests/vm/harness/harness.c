@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tdxq-vmtest helper library: modules (libkmod), counters, the device,
- * /proc/interrupts, CPU hotplug, quotes and the kernel log.
+ * tdxq-vmtest helper library: fixtures, counters, the device,
+ * /proc/interrupts, CPU hotplug, quotes and the kernel log (modules,
+ * files, memory and time: hx_sys.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,14 +11,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <dirent.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <libkmod.h>
 
 #include "harness.h"
 
@@ -30,41 +27,7 @@ static int hx_teardowns_failed;
 static int hx_klog_bad_lines;
 static bool hx_klog_primed;
 
-/* ------------------------------------------------------------------ time */
-
-double hx_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void hx_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---------------------------------------------------------- abuse helpers */
-
-static void hx_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void hx_put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
 
 #define HX_QGS_OVERHEAD	28
 #define HX_QGS_REQ_LEN	(HX_QGS_OVERHEAD + 1024)
@@ -81,7 +44,7 @@ int hx_compat_quote(int fd, unsigned long cmd, void *buf, uint64_t len,
 	hx_put_le32(b + 16, in_len);
 	if (framed) {
 		memset(d, 0, HX_QGS_OVERHEAD);
-		hx_be32(d, in_len - 4);
+		hx_put_be32(d, in_len - 4);
 		d[4] = 1;		/* major */
 		d[6] = 1;		/* minor */
 		hx_put_le32(d + 12, in_len - 4);
@@ -106,8 +69,7 @@ const char *hx_compat_reply_problem(const void *buf, bool framed,
 	if (out_len != quote_len + (framed ? HX_QGS_OVERHEAD : 0))
 		return "out_len wrong";
 	if (framed) {
-		if (((uint32_t)q[0] << 24 | q[1] << 16 | q[2] << 8 | q[3]) !=
-		    out_len - 4 || hx_le32(q + 8) != 1 ||
+		if (hx_be32(q) != out_len - 4 || hx_le32(q + 8) != 1 ||
 		    hx_le32(q + 24) != quote_len)
 			return "GET_QUOTE_RESP malformed";
 		q += HX_QGS_OVERHEAD;
@@ -203,165 +165,10 @@ uint64_t hx_env_u64(const char *name, uint64_t dflt)
 	return v;
 }
 
-/* ---------------------------------------------------------------- memory */
-
-long long hx_meminfo_kb(const char *field)
-{
-	FILE *f = fopen("/proc/meminfo", "re");
-	size_t flen = strlen(field);
-	char line[256];
-	long long val = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, flen) && line[flen] == ':') {
-			val = strtoll(line + flen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
-long long hx_free_kb(void)
-{
-	long long memfree = hx_meminfo_kb("MemFree"), pcp = 0;
-	FILE *f = fopen("/proc/zoneinfo", "re");
-	char line[256], *p;
-
-	if (!f || memfree < 0) {
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " \t");
-		if (!strncmp(p, "count:", 6))
-			pcp += strtoll(p + 6, NULL, 10);
-	}
-	fclose(f);
-	return memfree + pcp * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-int hx_drop_caches(void)
-{
-	sync();
-	return hx_write_str("/proc/sys/vm/drop_caches", "3");
-}
-
-long hx_dir_count(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	long n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* --------------------------------------------------------------- modules */
-
-static struct kmod_ctx *hx_kmod(void)
-{
-	static struct kmod_ctx *ctx;
-
-	if (!ctx) {
-		ctx = kmod_new(NULL, NULL);
-		if (ctx)
-			kmod_load_resources(ctx);
-	}
-	return ctx;
-}
-
-int hx_module_insert(const char *name, const char *params)
-{
-	struct kmod_ctx *ctx = hx_kmod();
-	struct kmod_module *mod;
-	int ret;
-
-	if (!ctx)
-		return -ENOMEM;
-	ret = kmod_module_new_from_name(ctx, name, &mod);
-	if (ret < 0)
-		return ret;
-	ret = kmod_module_insert_module(mod, 0, params ? params : "");
-	kmod_module_unref(mod);
-	return ret;
-}
-
-bool hx_module_loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
-	return access(path, F_OK) == 0;
-}
-
-int hx_module_remove(const char *name)
-{
-	struct kmod_ctx *ctx = hx_kmod();
-	struct kmod_module *mod;
-	int ret, tries;
-
-	if (!ctx)
-		return -ENOMEM;
-	if (!hx_module_loaded(name))
-		return 0;
-	ret = kmod_module_new_from_name(ctx, name, &mod);
-	if (ret < 0)
-		return ret;
-	/* A reference may linger for a moment (e.g. modprobe from the kernel). */
-	for (tries = 0; tries < 50; tries++) {
-		ret = kmod_module_remove_module(mod, 0);
-		if (ret != -EAGAIN && ret != -EBUSY && ret != -EWOULDBLOCK)
-			break;
-		hx_sleep_ms(100);
-	}
-	kmod_module_unref(mod);
-	return ret;
-}
-
-int hx_modules_load(const char *sim_params, const char *tdxq_params)
-{
-	char params[512];
-	int ret;
-
-	ret = hx_module_insert(HX_SIM_MODULE, sim_params);
-	if (ret) {
-		fprintf(stderr, "tdxq-vmtest: insert %s %s: %s\n", HX_SIM_MODULE,
-			sim_params, strerror(-ret));
-		return ret;
-	}
-	snprintf(params, sizeof(params), "host=sim %s", tdxq_params);
-	ret = hx_module_insert(HX_MODULE, params);
-	if (ret) {
-		fprintf(stderr, "tdxq-vmtest: insert %s %s: %s\n", HX_MODULE,
-			params, strerror(-ret));
-		hx_module_remove(HX_SIM_MODULE);
-	}
-	return ret;
-}
-
 int hx_modules_unload(void)
 {
-	int ret, ret2;
-
 	hx_fd_close();
-	ret = hx_module_remove(HX_MODULE);
-	if (ret)
-		fprintf(stderr, "tdxq-vmtest: remove %s: %s\n", HX_MODULE,
-			strerror(-ret));
-	ret2 = hx_module_remove(HX_SIM_MODULE);
-	if (ret2)
-		fprintf(stderr, "tdxq-vmtest: remove %s: %s\n", HX_SIM_MODULE,
-			strerror(-ret2));
-	return ret ? ret : ret2;
+	return hx_modules_remove();
 }
 
 /* ---------------------------------------------------------------- fixtures */
@@ -425,73 +232,6 @@ int hx_teardown_failures(void)
 	return hx_teardowns_failed;
 }
 
-/* ------------------------------------------------------------------ files */
-
-int hx_read_u64(const char *path, uint64_t *val)
-{
-	char buf[64], *end;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	errno = 0;
-	*val = strtoull(buf, &end, 0);
-	if (errno || end == buf)
-		return -EINVAL;
-	return 0;
-}
-
-int hx_write_str(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	if (close(fd) && !err)
-		err = -errno;
-	return err;
-}
-
-int hx_read_str(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err;
-
-	if (!size)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
 static uint64_t hx_read_or_fail(const char *dir, const char *name)
 {
 	char path[256];
@@ -520,26 +260,26 @@ uint64_t hx_param(const char *name)
 	return hx_read_or_fail(HX_PARAMS, name);
 }
 
-void hx_sim_param_set(const char *name, const char *value)
+static void hx_write_or_fail(const char *dir, const char *name,
+			     const char *value)
 {
 	char path[256];
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s", HX_SIM_PARAMS, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ret = hx_write_str(path, value);
 	if (ret)
 		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));
 }
 
+void hx_sim_param_set(const char *name, const char *value)
+{
+	hx_write_or_fail(HX_SIM_PARAMS, name, value);
+}
+
 void hx_param_set(const char *name, const char *value)
 {
-	char path[256];
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/%s", HX_PARAMS, name);
-	ret = hx_write_str(path, value);
-	if (ret)
-		fail_msg("writing %s to %s: %s", value, path, strerror(-ret));
+	hx_write_or_fail(HX_PARAMS, name, value);
 }
 
 void hx_sim_param_get(const char *name, char *buf, size_t size)
@@ -743,6 +483,27 @@ uint32_t hx_le32(const uint8_t *p)
 uint16_t hx_le16(const uint8_t *p)
 {
 	return p[0] | p[1] << 8;
+}
+
+uint32_t hx_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+void hx_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+void hx_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
 }
 
 void hx_check_quote(const uint8_t *quote, uint64_t quote_len,

@@ -24,13 +24,11 @@
 
 #include <linux/tdx_quote.h>
 
-#define HX_SIM_MODULE		"tdx_quote_sim"
-#define HX_MODULE		"tdx_quote"
+#include "hx_sys.h"
+
 #define HX_DEV			TDX_QUOTE_DEVICE
 #define HX_STATS_DIR		"/sys/class/misc/tdx_quote/stats"
 #define HX_SIM_DEBUGFS		"/sys/kernel/debug/tdx_quote_sim"
-#define HX_SIM_PARAMS		"/sys/module/tdx_quote_sim/parameters"
-#define HX_PARAMS		"/sys/module/tdx_quote/parameters"
 /* The node existing clients open (t_compat.c), and the test-only module
  * that takes its name first (tests/vm/dummy/). */
 #define HX_GUEST_DEV		"/dev/tdx_guest"
@@ -73,28 +71,12 @@ int hx_teardown(void);
 /* Teardowns that failed so far (cmocka 1.1 does not count them). */
 int hx_teardown_failures(void);
 
-/* ---- modules (libkmod) ---- */
+/* ---- modules (the rest: hx_sys.h) ---- */
 
-/* Insert a module by name with a parameter string. Return: 0 or -errno. */
-int hx_module_insert(const char *name, const char *params);
-/* Remove a module if loaded (retries while busy). Return: 0 or -errno. */
-int hx_module_remove(const char *name);
-bool hx_module_loaded(const char *name);
-/* sim then tdx_quote (host=sim + params). Return: 0 or -errno. */
-int hx_modules_load(const char *sim_params, const char *tdxq_params);
-/* tdx_quote then sim. Return: 0 or -errno of the first failure. */
+/* Close the group's device, then hx_modules_remove(). Return: 0 or -errno. */
 int hx_modules_unload(void);
 
-/* ---- files: counters and parameters ---- */
-
-/* Read one unsigned number from a file. Return: 0 or -errno. */
-int hx_read_u64(const char *path, uint64_t *val);
-int hx_write_str(const char *path, const char *val);
-/*
- * Read a file's text into @buf (NUL-terminated, trailing newline dropped).
- * Return: 0 or -errno.
- */
-int hx_read_str(const char *path, char *buf, size_t size);
+/* ---- counters and parameters (plain files: hx_sys.h) ---- */
 
 uint64_t hx_stat(const char *name);		/* stats/NAME, or fail */
 uint64_t hx_sim_stat(const char *name);		/* debugfs NAME, or fail */
@@ -165,6 +147,9 @@ void hx_check_quote(const uint8_t *quote, uint64_t quote_len,
 
 uint32_t hx_le32(const uint8_t *p);
 uint16_t hx_le16(const uint8_t *p);
+uint32_t hx_be32(const uint8_t *p);
+void hx_put_le32(uint8_t *p, uint32_t v);
+void hx_put_be32(uint8_t *p, uint32_t v);
 
 /* ---- kernel log ---- */
 
@@ -227,26 +212,6 @@ void hx_tally_str(const struct hx_tally *t, char *buf, size_t size);
  */
 void hx_signals_install(void);
 void hx_signals_restore(void);
-
-/* ---- memory ---- */
-
-/* A /proc/meminfo field (e.g. "MemFree") in kB, or -1. */
-long long hx_meminfo_kb(const char *field);
-/*
- * Free memory in kB: MemFree plus the pages in the per-CPU free lists
- * (/proc/zoneinfo "count:"), which MemFree does not count and which hold
- * up to tens of MiB, or -1.
- */
-long long hx_free_kb(void);
-/* sync; echo 3 > /proc/sys/vm/drop_caches. Return: 0 or -errno. */
-int hx_drop_caches(void);
-/* Entries in directory @path other than . and .., or -1. */
-long hx_dir_count(const char *path);
-
-/* ---- time ---- */
-
-double hx_now(void);		/* CLOCK_MONOTONIC seconds */
-void hx_sleep_ms(unsigned int ms);
 
 /* ---- the groups (one per source file topic) ---- */
 

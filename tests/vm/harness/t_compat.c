@@ -90,29 +90,10 @@ static const struct client cl_go = {
 static const struct client cl_selftest = {
 	"kselftest", CL_V2, SELFTEST_LEN, false };
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
 static void put_le16(uint8_t *p, uint16_t v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, v);
-	put_le16(p + 2, v >> 16);
 }
 
 /* A GET_QUOTE_REQ, field by field, so that tests can break any of them. */
@@ -132,18 +113,25 @@ static const struct qgs_req qgs_good = {
 	.report_size = TDREPORT_LEN, .id_list_size = 0,
 };
 
-/* Write @q and @tdreport at @data (room for QGS_REQ_LEN + id_bytes). */
-static void qgs_fill(uint8_t *data, const struct qgs_req *q,
+/*
+ * Write @q and @tdreport as the payload of the GetQuote buffer @buf (room
+ * for QGS_REQ_LEN + id_bytes), and in_len into its header.
+ */
+static void qgs_fill(uint8_t *buf, const struct qgs_req *q,
 		     const uint8_t *tdreport)
 {
-	put_be32(data, q->prefix);
+	struct cl_hdr *h = (struct cl_hdr *)buf;
+	uint8_t *data = h->data;
+
+	h->in_len = q->in_len;
+	hx_put_be32(data, q->prefix);
 	put_le16(data + 4, q->major);
 	put_le16(data + 6, q->minor);
-	put_le32(data + 8, q->type);
-	put_le32(data + 12, q->size);
-	put_le32(data + 16, q->error);
-	put_le32(data + 20, q->report_size);
-	put_le32(data + 24, q->id_list_size);
+	hx_put_le32(data + 8, q->type);
+	hx_put_le32(data + 12, q->size);
+	hx_put_le32(data + 16, q->error);
+	hx_put_le32(data + 20, q->report_size);
+	hx_put_le32(data + 24, q->id_list_size);
 	memcpy(data + QGS_OVERHEAD, tdreport, TDREPORT_LEN);
 	memset(data + QGS_OVERHEAD + TDREPORT_LEN, 0xee, q->id_bytes);
 }
@@ -191,11 +179,15 @@ static void close_all_devs(void)
 		close(open_fds[--n_open_fds]);
 }
 
-/* TDX_CMD_GET_REPORT0 as the clients call it; checks the report data. */
-static void client_report(int fd, const uint8_t *rd, uint8_t *tdreport)
+/*
+ * TDX_CMD_GET_REPORT0 as the clients call it, with fresh report data (left
+ * in @rd); checks the report data in the TDREPORT.
+ */
+static void client_report(int fd, uint8_t *rd, uint8_t *tdreport)
 {
 	struct cl_report r;
 
+	hx_reportdata(rd, seed_next++);
 	memset(&r, 0, sizeof(r));
 	memcpy(r.reportdata, rd, sizeof(r.reportdata));
 	if (ioctl(fd, CL_GET_REPORT0, &r))
@@ -225,8 +217,7 @@ static void client_fill(const struct client *c, uint8_t *buf,
 	h->status = 0;
 	h->out_len = 0;
 	if (c->framed) {
-		h->in_len = QGS_REQ_LEN;
-		qgs_fill(h->data, &qgs_good, tdreport);
+		qgs_fill(buf, &qgs_good, tdreport);
 	} else {
 		h->in_len = TDREPORT_LEN;
 		memcpy(h->data, tdreport, TDREPORT_LEN);
@@ -259,9 +250,9 @@ static const uint8_t *libtdx_check_reply(const uint8_t *buf, size_t len,
 	if (h->out_len > len - HX_GQ_HDR_LEN)
 		fail_msg("out_len %u beyond the client's %zu-byte buffer",
 			 h->out_len, len);
-	if (get_be32(m) != h->out_len - QGS_PREFIX)
+	if (hx_be32(m) != h->out_len - QGS_PREFIX)
 		fail_msg("length prefix %u, want out_len - 4 = %u",
-			 get_be32(m), h->out_len - QGS_PREFIX);
+			 hx_be32(m), h->out_len - QGS_PREFIX);
 	m += QGS_PREFIX;
 	assert_int_equal(hx_le16(m), 1);			/* major */
 	assert_int_equal(hx_le32(m + 4), QGS_GET_QUOTE_RESP);	/* type */
@@ -333,7 +324,6 @@ static void client_quote(int fd, const char *dev, const struct client *c,
 	uint32_t quote_len, in_len;
 	int ret;
 
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	client_fill(c, buf, tdreport);
 	in_len = h->in_len;
@@ -367,6 +357,23 @@ static void client_quote(int fd, const char *dev, const struct client *c,
 	assert_int_equal(b.successes - a.successes, 1);
 	assert_int_equal(b.host_errors, a.host_errors);
 	free(buf);
+}
+
+/*
+ * The kernel log since the last look has @want lines with @needle, or fail
+ * (with the log).
+ */
+static void expect_log_lines(const char *needle, int want)
+{
+	char *log = hx_klog_new();
+	int n;
+
+	assert_non_null(log);
+	n = hx_count_lines(log, needle);
+	if (n != want)
+		fail_msg("%d line(s) '%s' in the kernel log, want %d:\n%s", n,
+			 needle, want, log);
+	free(log);
 }
 
 /* major:minor of a misc device in sysfs, or 0 when it has none. */
@@ -530,28 +537,10 @@ static void client_rounds(const struct client *c)
 	assert_int_equal(info_framing(), mode->want);
 }
 
-static void test_libtdx_attest(void **state)
+/* test_libtdx_attest etc.: client_rounds() with the client as the state. */
+static void test_client(void **state)
 {
-	(void)state;
-	client_rounds(&cl_libtdx);
-}
-
-static void test_libtdx_attest_v3(void **state)
-{
-	(void)state;
-	client_rounds(&cl_libtdx_v3);
-}
-
-static void test_go_tdx_guest(void **state)
-{
-	(void)state;
-	client_rounds(&cl_go);
-}
-
-static void test_selftest(void **state)
-{
-	(void)state;
-	client_rounds(&cl_selftest);
+	client_rounds(*state);
 }
 
 /* A GET_QUOTE_REQ with an id list after the TDREPORT is accepted. */
@@ -559,7 +548,6 @@ static void test_framed_with_id_list(void **state)
 {
 	struct qgs_req q = qgs_good;
 	uint8_t rd[64], tdreport[TDREPORT_LEN], *buf = buf_new(CL_LEN);
-	struct cl_hdr *h = (struct cl_hdr *)buf;
 	const uint8_t *quote;
 	uint32_t quote_len;
 	int fd, ret;
@@ -571,10 +559,8 @@ static void test_framed_with_id_list(void **state)
 	q.id_list_size = 16;
 	q.id_bytes = 16;
 	fd = open_dev(HX_GUEST_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
-	h->in_len = q.in_len;
-	qgs_fill(h->data, &q, tdreport);
+	qgs_fill(buf, &q, tdreport);
 	ret = send_req(fd, CL_LIBTDX_R, buf, CL_LEN);
 	close_dev(fd);
 	if (ret)
@@ -596,7 +582,6 @@ static void expect_too_small(int fd, const struct client *c, size_t len,
 	uint64_t q0, grows0;
 	int ret;
 
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	client_fill(c, buf, tdreport);
 	q0 = hx_sim_stat("quotes");
@@ -648,7 +633,6 @@ static void test_reply_too_small(void **state)
 	/* A client that retries with the size it was told gets it. */
 	buf = buf_new(HX_GQ_HDR_LEN + QGS_OVERHEAD + 20000);
 	h = (const struct cl_hdr *)buf;
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	client_fill(&cl_libtdx, buf, tdreport);
 	ret = send_req(fd, CL_LIBTDX_R, buf, HX_GQ_HDR_LEN + QGS_OVERHEAD + 20000);
@@ -695,7 +679,6 @@ static void test_host_statuses(void **state)
 
 	(void)state;
 	fd = open_dev(HX_GUEST_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 
 	/* No quote service: SERVICE_UNAVAILABLE, answered at once. */
@@ -735,7 +718,7 @@ static void test_host_switches(void **state)
 	const struct mode *other = mode == &mode_raw ? &mode_passthrough :
 				   &mode_raw;
 	const struct mode *seq[] = { other, mode, other, mode };
-	char framing[32], *log;
+	char framing[32];
 	size_t i;
 	int fd;
 
@@ -750,10 +733,7 @@ static void test_host_switches(void **state)
 		client_quote(fd, HX_GUEST_DEV, i % 2 ? &cl_go : &cl_libtdx, 2);
 		assert_int_equal(info_framing(), seq[i]->want);
 		client_quote(fd, HX_GUEST_DEV, i % 2 ? &cl_libtdx : &cl_go, 1);
-		log = hx_klog_new();
-		assert_non_null(log);
-		assert_int_equal(hx_count_lines(log, seq[i]->learned), 1);
-		free(log);
+		expect_log_lines(seq[i]->learned, 1);
 	}
 	close_dev(fd);
 	hx_sim_param_get("framing", framing, sizeof(framing));
@@ -842,7 +822,6 @@ static void test_unknown_ioctls(void **state)
 	assert_non_null(arg);
 	for (d = 0; d < 2; d++) {
 		fd = open_dev(devs[d]);
-		hx_reportdata(rd, seed_next++);
 		client_report(fd, rd, tdreport);
 		client_fill(&cl_go, buf, tdreport);
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -875,7 +854,6 @@ static void test_bad_requests(void **state)
 	(void)state;
 	assert_int_equal(max, 1 * HX_MiB);
 	fd = open_dev(HX_GUEST_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	buf = buf_new(CL_LEN);
 	h = (struct cl_hdr *)buf;
@@ -1026,14 +1004,12 @@ static void test_malformed_framed(void **state)
 
 	(void)state;
 	fd = open_dev(HX_GUEST_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	for (c = 0; c < 3; c++) {
 		for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 			memset(buf, 0, CL_LEN);
 			h->version = 1;
-			h->in_len = bads[i].q.in_len;
-			qgs_fill(h->data, &bads[i].q, tdreport);
+			qgs_fill(buf, &bads[i].q, tdreport);
 			snprintf(what, sizeof(what), "framed request, %s",
 				 bads[i].what);
 			expect_refused(fd, cmds[c], buf, CL_LEN, CL_LEN, EINVAL,
@@ -1042,8 +1018,7 @@ static void test_malformed_framed(void **state)
 		/* The same buffer, unbroken, works. */
 		memset(buf, 0, CL_LEN);
 		h->version = 1;
-		h->in_len = QGS_REQ_LEN;
-		qgs_fill(h->data, &qgs_good, tdreport);
+		qgs_fill(buf, &qgs_good, tdreport);
 		ret = send_req(fd, cmds[c], buf, CL_LEN);
 		if (ret)
 			fail_msg("the well-formed request (ioctl %#lx): %s",
@@ -1067,7 +1042,6 @@ static void test_quote_too_large(void **state)
 
 	(void)state;
 	fd = open_dev(HX_GUEST_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	hx_sim_param_set_u64("quote_size", 2 * HX_MiB);
 	for (i = 0; i < 2; i++) {
@@ -1152,7 +1126,6 @@ static void test_name_taken(void **state)
 	uint8_t rd[64], tdreport[TDREPORT_LEN], *buf = buf_new(CL_LEN);
 	struct cl_report r;
 	dev_t dummy;
-	char *log;
 	int fd, ret;
 
 	(void)state;
@@ -1167,12 +1140,7 @@ static void test_name_taken(void **state)
 		fail_msg("tdx_quote host=sim does not load next to %s",
 			 HX_DUMMY_MODULE);
 	assert_true(exists(HX_DEV));
-	log = hx_klog_new();
-	assert_non_null(log);
-	if (hx_count_lines(log, NOT_CREATING) != 1)
-		fail_msg("want one line '%s' in the kernel log:\n%s",
-			 NOT_CREATING, log);
-	free(log);
+	expect_log_lines(NOT_CREATING, 1);
 
 	/* /dev/tdx_guest is still the dummy's ... */
 	assert_true(sysfs_misc_dev("tdx_guest") == dummy);
@@ -1181,7 +1149,6 @@ static void test_name_taken(void **state)
 	assert_int_equal(refcnt(HX_DUMMY_MODULE), 0);
 	/* A real TDREPORT, so that only the node decides the answer. */
 	fd = open_dev(HX_DEV);
-	hx_reportdata(rd, seed_next++);
 	client_report(fd, rd, tdreport);
 	close_dev(fd);
 	fd = open_dev(HX_GUEST_DEV);
@@ -1223,7 +1190,6 @@ static void test_name_taken(void **state)
 static void test_name_taken_forced(void **state)
 {
 	dev_t dummy;
-	char *log;
 	int ret;
 
 	(void)state;
@@ -1242,12 +1208,7 @@ static void test_name_taken_forced(void **state)
 	assert_false(exists(HX_DEV));
 	assert_false(exists("/sys/class/misc/tdx_quote"));
 	assert_true(sysfs_misc_dev("tdx_guest") == dummy);
-	log = hx_klog_new();
-	assert_non_null(log);
-	if (hx_count_lines(log, NOT_CREATING) != 1)
-		fail_msg("want one line '%s' in the kernel log:\n%s",
-			 NOT_CREATING, log);
-	free(log);
+	expect_log_lines(NOT_CREATING, 1);
 
 	/* Nothing of the failed load holds the sim. */
 	assert_int_equal(hx_module_remove(HX_SIM_MODULE), 0);
@@ -1258,7 +1219,6 @@ static void test_name_taken_forced(void **state)
 /* compat_dev=off: no /dev/tdx_guest even with the name free. */
 static void test_compat_off(void **state)
 {
-	char *log;
 	int fd;
 
 	(void)state;
@@ -1269,10 +1229,7 @@ static void test_compat_off(void **state)
 	assert_true(exists(HX_DEV));
 	assert_false(exists(HX_GUEST_DEV));
 	assert_false(exists("/sys/class/misc/tdx_guest"));
-	log = hx_klog_new();
-	assert_non_null(log);
-	assert_int_equal(hx_count_lines(log, NOT_CREATING), 0);
-	free(log);
+	expect_log_lines(NOT_CREATING, 0);
 	/* The compat ioctls still work on /dev/tdx_quote. */
 	fd = open_dev(HX_DEV);
 	client_quote(fd, HX_DEV, &cl_libtdx_v3, 1);
@@ -1304,15 +1261,19 @@ static void test_compat_on(void **state)
 
 /* ---------------------------------------------------------------- group */
 
+/* test_client() for client @c, reported as @name */
+#define CLIENT_TEST(name, c) \
+	{ #name, test_client, NULL, test_cleanup, (void *)(c) }
+
 int hx_run_compat(void)
 {
 	const struct CMUnitTest clients[] = {
 		cmocka_unit_test_teardown(test_guest_node, test_cleanup),
 		cmocka_unit_test_teardown(test_first_request_learns, test_cleanup),
-		cmocka_unit_test_teardown(test_libtdx_attest, test_cleanup),
-		cmocka_unit_test_teardown(test_libtdx_attest_v3, test_cleanup),
-		cmocka_unit_test_teardown(test_go_tdx_guest, test_cleanup),
-		cmocka_unit_test_teardown(test_selftest, test_cleanup),
+		CLIENT_TEST(test_libtdx_attest, &cl_libtdx),
+		CLIENT_TEST(test_libtdx_attest_v3, &cl_libtdx_v3),
+		CLIENT_TEST(test_go_tdx_guest, &cl_go),
+		CLIENT_TEST(test_selftest, &cl_selftest),
 		cmocka_unit_test_teardown(test_framed_with_id_list, test_cleanup),
 		cmocka_unit_test_teardown(test_reply_too_small, test_cleanup),
 		cmocka_unit_test_teardown(test_host_statuses, test_cleanup),

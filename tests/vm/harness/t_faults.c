@@ -41,6 +41,7 @@
 #define FI_MAX_SITES	500
 #define QCAP		(64 * 1024)
 #define CBUF		16384
+#define POOL_MAX_DEFAULT "8388608"	/* pool_max_bytes default */
 
 /* Settings (file, value); the old values are put back afterwards. */
 static const char *const fi_settings[][2] = {
@@ -272,16 +273,36 @@ static void walk_to_enomem(const char *name, int (*req)(void),
 		 name, min_enomem);
 }
 
+/*
+ * The start of each test: false (and the test skipped) where there is no
+ * fault injection; else fail-nth and the device opened, true.
+ */
+static bool fi_start(void)
+{
+	if (fi_skip()) {
+		skip();
+		return false;
+	}
+	fi_open_nth();
+	return true;
+}
+
+/* walk() with pool_max_bytes 0: every request allocates its buffer. */
+static void walk_empty_pool(const char *name, int (*pre)(void),
+			    int (*req)(void), struct walk_stats *ws)
+{
+	hx_param_set("pool_max_bytes", "0");
+	walk(name, pre, req, ws);
+	hx_param_set("pool_max_bytes", POOL_MAX_DEFAULT);
+}
+
 static void test_fault_report(void **state)
 {
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
 	/* dev.c's request, quote.c's TDREPORT and report data copies. */
 	walk_to_enomem("GET_REPORT", req_report, 3, &ws);
 }
@@ -291,11 +312,8 @@ static void test_fault_info(void **state)
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
 	walk("INFO", NULL, req_info, &ws);
 	assert_int_equal(ws.sites, 0);
 }
@@ -305,14 +323,9 @@ static void test_fault_quote_empty_pool(void **state)
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
-	hx_param_set("pool_max_bytes", "0");
-	walk("GET_QUOTE, empty pool", NULL, req_quote, &ws);
-	hx_param_set("pool_max_bytes", "8388608");
+	walk_empty_pool("GET_QUOTE, empty pool", NULL, req_quote, &ws);
 	assert_true(ws.sites >= 3);
 	assert_true(ws.tally.n[ENOMEM] > 0);
 }
@@ -322,11 +335,8 @@ static void test_fault_quote_pooled(void **state)
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
 	assert_int_equal(req_quote(), 0);	/* a buffer in the pool */
 	walk("GET_QUOTE, pooled buffer", NULL, req_quote, &ws);
 	assert_true(ws.sites >= 1);
@@ -348,14 +358,9 @@ static void test_fault_quote_grow(void **state)
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
-	hx_param_set("pool_max_bytes", "0");
-	walk("GET_QUOTE, buffer grows", pre_grow, req_quote, &ws);
-	hx_param_set("pool_max_bytes", "8388608");
+	walk_empty_pool("GET_QUOTE, buffer grows", pre_grow, req_quote, &ws);
 	hx_sim_param_set("quote_size", "5000");
 	assert_true(ws.sites >= 3);
 }
@@ -365,11 +370,8 @@ static void test_fault_compat(void **state)
 	struct walk_stats ws;
 
 	(void)state;
-	if (fi_skip()) {
-		skip();
+	if (!fi_start())
 		return;
-	}
-	fi_open_nth();
 	hx_param_set("pool_max_bytes", "0");
 	hx_reportdata(fi_rd, 0xfa17);
 	assert_int_equal(req_report(), 0);
@@ -377,7 +379,7 @@ static void test_fault_compat(void **state)
 	assert_null(hx_compat_reply_problem(fi_c, false, 5000, fi_rd));
 	walk("compat QGS-framed, empty pool", NULL, req_compat_framed, &ws);
 	assert_null(hx_compat_reply_problem(fi_c, true, 5000, fi_rd));
-	hx_param_set("pool_max_bytes", "8388608");
+	hx_param_set("pool_max_bytes", POOL_MAX_DEFAULT);
 }
 
 static int setup_faults(void **state)

@@ -525,32 +525,6 @@ static void keep(struct expect *e, uintptr_t p, uint64_t n)
 
 static uint64_t quote_len_now;	/* the sim's quote_size */
 
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return hx_le32(p);
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
 static void model_report(uintptr_t arg, struct expect *e)
 {
 	if (!acc(arg, 64, false) || !acc(arg, R_SIZE, true)) {
@@ -649,17 +623,17 @@ static const uint8_t *compat_parse(const uint8_t *data, uint32_t in_len,
 {
 	uint32_t msg;
 
-	*framed = in_len >= 4 && get_be32(data) == in_len - 4;
+	*framed = in_len >= 4 && hx_be32(data) == in_len - 4;
 	if (!*framed)
 		return in_len == TDREPORT_LEN ? data : NULL;
 	if (in_len < QGS_OVERHEAD)
 		return NULL;
-	msg = get_be32(data);
-	if ((data[4] | data[5] << 8) != 1 || le32(data + 8) != 0 ||
-	    le32(data + 12) != msg || le32(data + 16) != 0)
+	msg = hx_be32(data);
+	if ((data[4] | data[5] << 8) != 1 || hx_le32(data + 8) != 0 ||
+	    hx_le32(data + 12) != msg || hx_le32(data + 16) != 0)
 		return NULL;
-	if (le32(data + 20) != TDREPORT_LEN || in_len < QGS_REQ_LEN ||
-	    le32(data + 24) != in_len - QGS_REQ_LEN)
+	if (hx_le32(data + 20) != TDREPORT_LEN || in_len < QGS_REQ_LEN ||
+	    hx_le32(data + 24) != in_len - QGS_REQ_LEN)
 		return NULL;
 	return data + QGS_OVERHEAD;
 }
@@ -951,16 +925,16 @@ static void gen_compat(unsigned long *cmd, uintptr_t *arg)
 	} else if (kind < 95) {
 		uint32_t msg = QGS_REQ_LEN + idlen - 4;
 
-		put_be32(d, msg);
+		hx_put_be32(d, msg);
 		d[4] = 1;		/* major */
 		d[5] = 0;
 		d[6] = 1;		/* minor */
 		d[7] = 0;
-		put_le32(d + 8, 0);	/* GET_QUOTE_REQ */
-		put_le32(d + 12, msg);
-		put_le32(d + 16, 0);	/* error */
-		put_le32(d + 20, TDREPORT_LEN);
-		put_le32(d + 24, idlen);
+		hx_put_le32(d + 8, 0);	/* GET_QUOTE_REQ */
+		hx_put_le32(d + 12, msg);
+		hx_put_le32(d + 16, 0);	/* error */
+		hx_put_le32(d + 20, TDREPORT_LEN);
+		hx_put_le32(d + 24, idlen);
 		fill_tdreport(d + QGS_OVERHEAD, kind >= 90);
 		rnd_fill(d + QGS_REQ_LEN, idlen);
 		if (kind >= 85 && kind < 90) {
@@ -968,7 +942,7 @@ static void gen_compat(unsigned long *cmd, uintptr_t *arg)
 			static const int offs[] = { 0, 4, 8, 12, 16, 20, 24 };
 			int off = PICK(offs);
 
-			put_le32(d + off, le32(d + off) ^ (1U << below(32)));
+			hx_put_le32(d + off, hx_le32(d + off) ^ (1U << below(32)));
 		}
 	} else {
 		rnd_fill(d, QGS_REQ_LEN + 64);
@@ -1188,9 +1162,9 @@ static void check_success(enum handler h, uintptr_t arg, unsigned long cmd,
 		get_bytes(e->c_buf + GQ_HDR, scratch, out_len);
 		quote = scratch;
 		if (e->framed) {
-			if (get_be32(scratch) != out_len - 4 ||
-			    le32(scratch + 8) != 1 ||
-			    le32(scratch + 24) != quote_len_now) {
+			if (hx_be32(scratch) != out_len - 4 ||
+			    hx_le32(scratch + 8) != 1 ||
+			    hx_le32(scratch + 24) != quote_len_now) {
 				mismatch("compat GET_QUOTE_RESP malformed", 0, e);
 				break;
 			}

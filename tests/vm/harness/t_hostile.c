@@ -194,6 +194,30 @@ static void klog_expect(char *log, const char *needle, int min, int max)
 	}
 }
 
+/* The kernel log since klog_mark() has @min to @max lines with @needle. */
+static void klog_check(const char *needle, int min, int max)
+{
+	char *log = klog_take();
+
+	klog_expect(log, needle, min, max);
+	free(log);
+}
+
+/*
+ * @n requests in a row fail with @want (seeds from @seed); the kernel log
+ * then has @min to @max lines with @needle: bounded for a burst.
+ */
+static void expect_err_burst(uint64_t seed, int n, int want, const char *what,
+			     const char *needle, int min, int max)
+{
+	struct tdx_quote_get_quote req;
+	int k;
+
+	for (k = 0; k < n; k++)
+		expect_err(seed + k, want, &req, what);
+	klog_check(needle, min, max);
+}
+
 /* -------------------------------------------------------------- out_len */
 
 static void test_out_len_beyond_buffer(void **state)
@@ -201,7 +225,6 @@ static void test_out_len_beyond_buffer(void **state)
 	struct tdx_quote_info i0, i1;
 	struct tdx_quote_get_quote req;
 	char *log;
-	int k;
 
 	(void)state;
 	hx_info(&i0);
@@ -225,11 +248,8 @@ static void test_out_len_beyond_buffer(void **state)
 	free(log);
 
 	/* A burst of the same fault: a bounded number of lines. */
-	for (k = 0; k < 20; k++)
-		expect_err(0x0110 + k, EPROTO, &req, "out_len burst");
-	log = klog_take();
-	klog_expect(log, "-byte quote in a", 1, 10);
-	free(log);
+	expect_err_burst(0x0110, 20, EPROTO, "out_len burst", "-byte quote in a",
+			 1, 10);
 
 	hx_sim_param_set("fault_out_len", "0");
 	expect_quote(0x0120, "after the out_len faults");
@@ -271,7 +291,6 @@ static void status_case(const char *status, uint64_t word, int want,
 {
 	struct tdx_quote_get_quote req;
 	struct tdx_quote_info i0, i1;
-	char *log;
 
 	hx_info(&i0);
 	klog_mark();
@@ -296,9 +315,7 @@ static void status_case(const char *status, uint64_t word, int want,
 	assert_int_equal(i1.stats.quarantined, 0);
 	/* Whatever the host said, the framing stays what works. */
 	assert_int_equal(i1.host_framing, TDX_QUOTE_FRAMING_RAW);
-	log = klog_take();
-	klog_expect(log, logged, 1, 1);
-	free(log);
+	klog_check(logged, 1, 1);
 	expect_quote(seed + 1, "after the status fault");
 	assert_host_buffers_safe();
 }
@@ -331,7 +348,6 @@ static void test_error_out_len_grows(void **state)
 {
 	struct tdx_quote_get_quote req;
 	struct tdx_quote_info i0, i1;
-	char *log;
 
 	(void)state;
 	hx_info(&i0);
@@ -344,9 +360,7 @@ static void test_error_out_len_grows(void **state)
 	hx_info(&i1);
 	assert_int_equal(D(i0, i1, buffer_grows), 3);
 	assert_int_equal(D(i0, i1, fail_host_protocol), 1);
-	log = klog_take();
-	klog_expect(log, "asked for a bigger buffer 4 times", 1, 1);
-	free(log);
+	klog_check("asked for a bigger buffer 4 times", 1, 1);
 
 	/* "It needs 4 GiB": more than max_quote_size. */
 	hx_info(&i0);
@@ -373,7 +387,6 @@ static void test_retry_forever(void **state)
 	uint64_t sim_retries0 = hx_sim_stat("retries"), retries;
 	uint8_t rd[64], *q;
 	double t;
-	char *log;
 	int ret;
 
 	(void)state;
@@ -399,9 +412,7 @@ static void test_retry_forever(void **state)
 	assert_true(retries >= 5 && retries <= 60);
 	assert_int_equal(D(i0, i1, fail_busy), 1);
 	assert_int_equal(i1.stats.quarantined, 0);
-	log = klog_take();
-	klog_expect(log, "RETRY until the timeout", 1, 1);
-	free(log);
+	klog_check("RETRY until the timeout", 1, 1);
 	expect_quote(0x0501, "after RETRY forever");
 	assert_host_buffers_safe();
 }
@@ -423,7 +434,6 @@ static void test_vmcall_errors(void **state)
 	struct tdx_quote_info i0, i1;
 	char *log;
 	size_t i;
-	int k;
 
 	(void)state;
 	hx_info(&i0);
@@ -447,11 +457,8 @@ static void test_vmcall_errors(void **state)
 
 	/* A burst: the message is rate-limited. */
 	hx_sim_param_set("fault_vmcall", "invalid_operand");
-	for (k = 0; k < 25; k++)
-		expect_err(0x0610 + k, EREMOTEIO, &req, "refusal burst");
-	log = klog_take();
-	klog_expect(log, "host refused GetQuote", 0, 10);
-	free(log);
+	expect_err_burst(0x0610, 25, EREMOTEIO, "refusal burst",
+			 "host refused GetQuote", 0, 10);
 
 	hx_sim_param_set("fault_vmcall", "none");
 	expect_quote(0x0640, "after the refusals");
@@ -476,12 +483,20 @@ static void expect_timeout(uint64_t seed, uint32_t timeout_ms,
 	assert_true(t >= timeout_ms / 1000.0 - 0.01 && t < 5.0);
 }
 
+/* The host lets go of what it holds: the quarantine drains, or fail. */
+static void release_stuck(void)
+{
+	uint64_t last = 0;
+
+	hx_sim_param_set("complete_stuck", "1");
+	if (!hx_wait_stat_le("quarantined", 0, 5000, &last))
+		fail_msg("quarantined still %" PRIu64 " after the host let go", last);
+}
+
 static void test_stuck_in_flight(void **state)
 {
 	struct tdx_quote_get_quote req;
 	struct tdx_quote_info i0, i1;
-	uint64_t last = 0;
-	char *log;
 	int k;
 
 	(void)state;
@@ -495,9 +510,7 @@ static void test_stuck_in_flight(void **state)
 		assert_int_equal(hx_stat("quarantined"), k + 1);
 	}
 	assert_int_equal(hx_sim_stat("inflight"), SLOTS);
-	log = klog_take();
-	klog_expect(log, "did not answer GetQuote in time", SLOTS, SLOTS);
-	free(log);
+	klog_check("did not answer GetQuote in time", SLOTS, SLOTS);
 
 	/* The reaper looks every second: it must not let any of them go. */
 	hx_sleep_ms(1300);
@@ -508,18 +521,14 @@ static void test_stuck_in_flight(void **state)
 	expect_timeout(0x0710, 300, &req, "all slots held");
 	assert_int_equal(req.host_status, 0);	/* never reached the host */
 	assert_int_equal(req.buf_len, 0);
-	log = klog_take();
-	klog_expect(log, "the host holds 4 unanswered buffers", 1, 1);
-	free(log);
+	klog_check("the host holds 4 unanswered buffers", 1, 1);
 	hx_info(&i1);
 	assert_int_equal(D(i0, i1, fail_timeout), SLOTS + 1);
 	assert_int_equal(i1.stats.in_flight, 0);
 	assert_int_equal(hx_sim_stat("rejects_inuse"), 0);
 
 	/* The host lets go at last: buffers and slots come back. */
-	hx_sim_param_set("complete_stuck", "1");
-	if (!hx_wait_stat_le("quarantined", 0, 5000, &last))
-		fail_msg("quarantined still %" PRIu64 " after the host let go", last);
+	release_stuck();
 	assert_int_equal(hx_sim_stat("inflight"), 0);
 	expect_quote(0x0711, "after the stuck requests");
 	assert_host_buffers_safe();
@@ -533,7 +542,7 @@ static void test_stuck_in_flight(void **state)
 static void test_status_never_written(void **state)
 {
 	struct tdx_quote_get_quote req;
-	uint64_t last = 0, proto0 = hx_stat("fail_host_protocol");
+	uint64_t proto0 = hx_stat("fail_host_protocol");
 
 	(void)state;
 	hx_sim_param_set("fault_silent", "1");
@@ -544,9 +553,7 @@ static void test_status_never_written(void **state)
 	assert_int_equal(hx_stat("fail_host_protocol"), proto0);
 	hx_sim_param_set("fault_silent", "0");
 
-	hx_sim_param_set("complete_stuck", "1");
-	if (!hx_wait_stat_le("quarantined", 0, 5000, &last))
-		fail_msg("quarantined still %" PRIu64 " after the host let go", last);
+	release_stuck();
 	expect_quote(0x0721, "after the silent request");
 	assert_host_buffers_safe();
 }
@@ -558,7 +565,6 @@ static void test_irq_storm_idle(void **state)
 	struct tdx_quote_info i0, i1;
 	uint64_t storm0 = hx_sim_stat("irqs_storm");
 	double t;
-	char *log;
 
 	(void)state;
 	/* Nothing outstanding, and nothing just ended. */
@@ -574,9 +580,7 @@ static void test_irq_storm_idle(void **state)
 	assert_int_equal(D(i0, i1, interrupts), 500);
 	assert_int_equal(D(i0, i1, spurious_interrupts), 500);
 	assert_int_equal(D(i0, i1, poll_wakeups), 0);
-	log = klog_take();
-	klog_expect(log, "spurious notify interrupt", 1, 10);
-	free(log);
+	klog_check("spurious notify interrupt", 1, 10);
 	expect_quote(0x0800, "after a storm");
 	assert_host_buffers_safe();
 }
@@ -614,7 +618,6 @@ static void test_irq_lost(void **state)
 	uint64_t dropped0 = hx_sim_stat("irqs_dropped");
 	uint8_t rd[64], *q;
 	double t;
-	char *log;
 	int ret;
 
 	(void)state;
@@ -634,9 +637,7 @@ static void test_irq_lost(void **state)
 	assert_int_equal(hx_sim_stat("irqs_dropped") - dropped0, 1);
 	assert_int_equal(D(i0, i1, interrupts), 0);
 	assert_true(D(i0, i1, poll_wakeups) >= 1);
-	log = klog_take();
-	klog_expect(log, "without a notify interrupt", 1, 1);
-	free(log);
+	klog_check("without a notify interrupt", 1, 1);
 	assert_host_buffers_safe();
 }
 
@@ -732,6 +733,25 @@ static void *blocked_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * Start thread @tid with one GET_QUOTE (seed @seed, 20 s timeout) that the
+ * test then disturbs; its request and result in @b (static: the thread may
+ * outlive the test). Return: true once it is in flight (within 5 s).
+ */
+static bool blocked_start(struct blocked *b, uint64_t seed, pthread_t *tid)
+{
+	uint64_t last = 0;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = hx_fd();
+	b->seed = seed;
+	b->timeout_ms = 20000;
+	b->q = qbuf_new();
+	b->ret = -1;
+	assert_int_equal(pthread_create(tid, NULL, blocked_fn, b), 0);
+	return hx_wait_stat_ge("in_flight", 1, 5000, &last);
+}
+
 /* Join @tid within @secs, or fail (the thread is left behind). */
 static void join_or_fail(pthread_t tid, int secs, const char *what)
 {
@@ -750,7 +770,6 @@ static void test_late_after_signal(void **state)
 	struct sigaction sa, old;
 	struct tdx_quote_info i0;
 	pthread_t tid;
-	uint64_t last = 0;
 	bool started;
 
 	(void)state;
@@ -761,14 +780,7 @@ static void test_late_after_signal(void **state)
 	sigemptyset(&sa.sa_mask);
 	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
 
-	memset(&b, 0, sizeof(b));
-	b.fd = hx_fd();
-	b.seed = 0x0b10;
-	b.timeout_ms = 20000;
-	b.q = qbuf_new();
-	b.ret = -1;
-	assert_int_equal(pthread_create(&tid, NULL, blocked_fn, &b), 0);
-	started = hx_wait_stat_ge("in_flight", 1, 5000, &last);
+	started = blocked_start(&b, 0x0b10, &tid);
 	pthread_kill(tid, SIGUSR1);
 	join_or_fail(tid, 10, "signal");
 	sigaction(SIGUSR1, &old, NULL);
@@ -803,67 +815,76 @@ static void pool_off(void)
 	fail_msg("the pool still hands out buffers with pool_max_bytes 0");
 }
 
+/* Counters from before one failed conversion (test_conv_*_fails). */
+struct conv_fault {
+	struct tdx_quote_info i0;
+	uint64_t sim_leaked0, fails0;
+};
+
+/* An empty pool, then sim parameter @knob fails the next conversion. */
+static void conv_fault_arm(struct conv_fault *cf, const char *knob)
+{
+	cf->sim_leaked0 = hx_sim_stat("leaked_bytes");
+	cf->fails0 = hx_sim_stat("conv_failures");
+	pool_off();
+	hx_info(&cf->i0);
+	klog_mark();
+	hx_sim_param_set(knob, "1");
+}
+
+/*
+ * The failed conversion leaked its 16 KiB buffer, to the byte the host saw
+ * (never freed), and the kernel log says so once (@logged).
+ */
+static void conv_fault_check(const struct conv_fault *cf,
+			     const struct tdx_quote_info *i1, const char *logged)
+{
+	assert_int_equal(D(cf->i0, *i1, leaked_bytes), 16 * HX_KiB);
+	assert_int_equal(hx_sim_stat("leaked_bytes") - cf->sim_leaked0, 16 * HX_KiB);
+	assert_int_equal(hx_sim_stat("conv_failures") - cf->fails0, 1);
+	klog_check(logged, 1, 1);
+}
+
 static void test_conv_shared_fails(void **state)
 {
 	struct tdx_quote_get_quote req;
-	struct tdx_quote_info i0, i1;
-	uint64_t sim_leaked0 = hx_sim_stat("leaked_bytes");
-	uint64_t fails0 = hx_sim_stat("conv_failures");
-	char *log;
+	struct tdx_quote_info i1;
+	struct conv_fault cf;
 
 	(void)state;
-	pool_off();
-	hx_info(&i0);
-	klog_mark();
-	hx_sim_param_set("conv_fail_shared", "1");
+	conv_fault_arm(&cf, "conv_fail_shared");
 	expect_err(0x0c10, ENOMEM, &req, "conversion to shared fails");
 	assert_int_equal(req.vmcall_status, 0);
 	hx_info(&i1);
-	assert_int_equal(D(i0, i1, fail_nomem), 1);
-	assert_int_equal(D(i0, i1, conversions_shared), 0);
-	assert_int_equal(hx_sim_stat("conv_failures") - fails0, 1);
-	/* Leaked, to the byte the host saw; never freed. */
-	assert_int_equal(D(i0, i1, leaked_bytes), 16 * HX_KiB);
-	assert_int_equal(hx_sim_stat("leaked_bytes") - sim_leaked0, 16 * HX_KiB);
-	log = klog_take();
-	klog_expect(log, "converting 16384 bytes to shared failed", 1, 1);
-	free(log);
+	assert_int_equal(D(cf.i0, i1, fail_nomem), 1);
+	assert_int_equal(D(cf.i0, i1, conversions_shared), 0);
+	conv_fault_check(&cf, &i1, "converting 16384 bytes to shared failed");
 
 	/* The knob said one: the next conversion works, on other pages. */
 	expect_quote(0x0c11, "after a failed conversion to shared");
 	hx_info(&i1);
-	assert_int_equal(D(i0, i1, conversions_shared), 1);
+	assert_int_equal(D(cf.i0, i1, conversions_shared), 1);
 	assert_host_buffers_safe();
 }
 
 static void test_conv_private_fails(void **state)
 {
-	struct tdx_quote_info i0, i1;
-	uint64_t sim_leaked0 = hx_sim_stat("leaked_bytes");
-	uint64_t fails0 = hx_sim_stat("conv_failures");
-	char *log;
+	struct tdx_quote_info i1;
+	struct conv_fault cf;
 
 	(void)state;
-	pool_off();
-	hx_info(&i0);
-	klog_mark();
-	hx_sim_param_set("conv_fail_private", "1");
+	conv_fault_arm(&cf, "conv_fail_private");
 	/* The quote is delivered; giving the buffer back fails. */
 	expect_quote(0x0c20, "conversion back to private fails");
 	hx_info(&i1);
-	assert_int_equal(D(i0, i1, conversions_private), 0);
-	assert_int_equal(D(i0, i1, leaked_bytes), 16 * HX_KiB);
-	assert_int_equal(hx_sim_stat("leaked_bytes") - sim_leaked0, 16 * HX_KiB);
-	assert_int_equal(hx_sim_stat("conv_failures") - fails0, 1);
-	log = klog_take();
-	klog_expect(log, "converting 16384 bytes back to private failed", 1, 1);
-	free(log);
+	assert_int_equal(D(cf.i0, i1, conversions_private), 0);
+	conv_fault_check(&cf, &i1, "converting 16384 bytes back to private failed");
 
 	/* Next ones work and never touch the leaked pages again. */
 	expect_quote(0x0c21, "after a failed conversion to private");
 	expect_quote(0x0c22, "after a failed conversion to private");
 	hx_info(&i1);
-	assert_int_equal(D(i0, i1, conversions_private), 2);
+	assert_int_equal(D(cf.i0, i1, conversions_private), 2);
 	assert_host_buffers_safe();
 }
 
@@ -933,7 +954,7 @@ static void test_notify_cpu_offline_mid_request(void **state)
 	static struct blocked b;
 	struct tdx_quote_info info, i0, i1;
 	pthread_t tid;
-	uint64_t last = 0, v;
+	uint64_t v;
 	bool started;
 	int k;
 
@@ -943,15 +964,8 @@ static void test_notify_cpu_offline_mid_request(void **state)
 	assert_int_equal(info.notify_cpu, 1);
 
 	hx_sim_param_set("service_us", "1500000");
-	memset(&b, 0, sizeof(b));
-	b.fd = hx_fd();
-	b.seed = 0x0e00;
-	b.timeout_ms = 20000;
-	b.q = qbuf_new();
-	b.ret = -1;
 	hx_info(&i0);
-	assert_int_equal(pthread_create(&tid, NULL, blocked_fn, &b), 0);
-	started = hx_wait_stat_ge("in_flight", 1, 5000, &last);
+	started = blocked_start(&b, 0x0e00, &tid);
 	assert_int_equal(hx_cpu_set_online(1, false), 0);
 	hx_info(&info);
 	join_or_fail(tid, 15, "notify CPU offline");

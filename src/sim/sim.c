@@ -654,6 +654,7 @@ static void sim_complete(struct work_struct *work)
 	u64 room = req->size - GET_QUOTE_HDR_LEN;
 	u64 status = GET_QUOTE_ERROR;
 	struct sim_flap *fl = NULL;
+	bool retired = false;
 	u32 out_len = 0;
 	u8 *quote = NULL;
 	size_t len = 0;
@@ -699,6 +700,10 @@ static void sim_complete(struct work_struct *work)
 	if (f->out_len_extra)
 		out_len = min_t(u64, room + f->out_len_extra, U32_MAX);
 	sim_gpa_write_out_len(req->pa, out_len);
+	/* Not in flight any more from the moment the guest may see it done. */
+	list_del(&req->node);
+	sim_inflight--;
+	retired = true;
 	/* Quote and out_len before the status, as QEMU does. */
 	smp_wmb();
 	sim_gpa_write_status(req->pa, status);
@@ -723,8 +728,10 @@ static void sim_complete(struct work_struct *work)
 		fl = NULL;
 	}
 out:
-	list_del(&req->node);
-	sim_inflight--;
+	if (!retired) {
+		list_del(&req->node);
+		sim_inflight--;
+	}
 	mutex_unlock(&sim_lock);
 
 	kfree(fl);

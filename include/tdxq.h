@@ -121,14 +121,14 @@ void tdxq_notify_fill(struct tdx_quote_info *info);
 
 /**
  * struct tdxq_quote_result - outcome of one quote request
- * @quote: private copy of the quote, NULL on failure
+ * @quote: private copy of the quote, NULL on failure; while set, it holds
+ *	the request's slot (tdxq_quote_result_release() gives both back)
  * @len: bytes in @quote; on -EFBIG the size the host asked for
  * @host_len: out_len as the host wrote it (in its own framing)
  * @host_status: last GetQuote status word read from the buffer
  * @vmcall_status: last TDVMCALL status of GetQuote
  * @buf_len: size of the shared buffer used last
  * @quarantined: the last buffer stayed with the host, and with it the slot
- * @holds_slot: the request's slot is held until tdxq_quote_result_release()
  */
 struct tdxq_quote_result {
 	void *quote;
@@ -138,7 +138,6 @@ struct tdxq_quote_result {
 	u64 vmcall_status;
 	size_t buf_len;
 	bool quarantined;
-	bool holds_slot;
 };
 
 void tdxq_quote_init(void);

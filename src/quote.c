@@ -555,9 +555,7 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 	 * quote until its caller has delivered it: all the memory requests
 	 * hold is bounded by max_inflight.
 	 */
-	if (!ret)
-		res->holds_slot = true;
-	else if (!res->quarantined)
+	if (ret && !res->quarantined)
 		tdxq_quote_slot_put();
 out:
 	if (ret) {
@@ -582,12 +580,11 @@ out:
  */
 void tdxq_quote_result_release(struct tdxq_quote_result *res)
 {
+	if (!res->quote)
+		return;
 	kvfree(res->quote);
 	res->quote = NULL;
-	if (res->holds_slot) {
-		res->holds_slot = false;
-		tdxq_quote_slot_put();
-	}
+	tdxq_quote_slot_put();
 }
 
 /**

@@ -1,11 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel API differences, in one place, keyed on the feature.
+ * Kernel API differences, in one place. Each is keyed on the kernel
+ * version where the API changed, and names that version. Checked against
+ * the headers of every kernel of the matrix (README, "Supported kernels").
  */
 #ifndef TDXQ_COMPAT_H
 #define TDXQ_COMPAT_H
 
+#include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/mmzone.h>
+#include <linux/version.h>
+
+/* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * 6.15: the CPUID helpers (cpuid_count() and friends) moved to
+ * <asm/cpuid/api.h>; <asm/processor.h> stopped including them in 7.2.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#include <asm/cpuid/api.h>
+#else
+#include <asm/processor.h>
+#endif
 
 /*
  * Largest block the buddy allocator hands out. MAX_ORDER changed meaning
@@ -22,12 +44,36 @@
 #endif
 
 /*
- * alloc_contig_range() lost its migratetype argument in 6.11 (acr_flags_t
- * took its place in 6.16); only the 6.1-6.10 form is handled here.
+ * 6.16: the third argument of alloc_contig_range() became acr_flags_t.
+ * Before, it was the migratetype of the range (MIGRATE_MOVABLE for a
+ * range taken from ordinary memory); from 6.16 that request is
+ * ACR_FLAGS_NONE, and the old value 1 would mean ACR_FLAGS_CMA. sparse
+ * catches the wrong one: acr_flags_t is a __bitwise type.
  */
 #if TDXQ_HAVE_CONTIG_ALLOC
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define tdxq_alloc_contig_range(start, end, gfp) \
+	alloc_contig_range((start), (end), ACR_FLAGS_NONE, (gfp))
+#else
 #define tdxq_alloc_contig_range(start, end, gfp) \
 	alloc_contig_range((start), (end), MIGRATE_MOVABLE, (gfp))
 #endif
+#endif
+
+/*
+ * 6.13: hrtimer_setup() sets the callback with the rest (hrtimer_init()
+ * plus assigning .function before; hrtimer_init() is gone from 6.15).
+ */
+static inline void tdxq_hrtimer_setup(struct hrtimer *timer,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
 
 #endif /* TDXQ_COMPAT_H */

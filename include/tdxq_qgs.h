@@ -16,8 +16,8 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/types.h>
-#include <asm/unaligned.h>
 
+#include "tdxq_compat.h"
 #include "tdxq_ghci.h"
 
 #define QGS_MSG_MAJOR		1

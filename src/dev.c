@@ -136,7 +136,6 @@ static const struct file_operations tdxq_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = tdxq_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice tdxq_miscdev = {

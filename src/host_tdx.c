@@ -13,6 +13,7 @@
 #include <asm/processor.h>
 
 #include "tdxq.h"
+#include "tdxq_compat.h"
 #include "tdxq_ghci.h"
 
 /* The TDCALL instruction: 66 0f 01 cc */

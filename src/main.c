@@ -84,7 +84,10 @@ module_param(compat_dev, charp, 0444);
 MODULE_PARM_DESC(compat_dev, "create /dev/tdx_guest for existing clients: auto (if no other driver holds the name; default), on, off");
 
 const struct tdxq_host_ops *tdxq_host;
-static char tdxq_host_symbol[64];
+/* host=NAME: NAME is at most this long (module and symbol names follow). */
+#define TDXQ_HOST_NAME_MAX	16
+static char tdxq_host_symbol[sizeof(TDXQ_HOST_MODULE_PREFIX) + TDXQ_HOST_NAME_MAX +
+			     sizeof(TDXQ_HOST_SYMBOL_SUFFIX) - 1];
 
 static int tdxq_check_params(void)
 {
@@ -115,9 +118,9 @@ static int tdxq_check_params(void)
 /* host=NAME: the host ops exported by module tdx_quote_NAME. */
 static int tdxq_get_module_host(const char *name)
 {
-	char module[MODULE_NAME_LEN];
+	char module[sizeof(TDXQ_HOST_MODULE_PREFIX) + TDXQ_HOST_NAME_MAX];
 
-	if (!*name || strlen(name) > 16 ||
+	if (!*name || strlen(name) > TDXQ_HOST_NAME_MAX ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name)) {
 		pr_err("host=%s: not a host name\n", name);
 		return -EINVAL;

@@ -38,6 +38,7 @@
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 
+#include "tdxq_compat.h"
 #include "tdxq_ghci.h"
 #include "tdxq_host.h"
 #include "tdxq_qgs.h"
@@ -823,8 +824,8 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	req->fault = fault;
 	sim_gpa_copy(pa + GET_QUOTE_HDR_LEN, req->payload, hdr.in_len, false);
 	INIT_WORK(&req->work, sim_complete);
-	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	req->timer.function = sim_timer_fn;
+	tdxq_hrtimer_setup(&req->timer, sim_timer_fn, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL);
 
 	if (!fault.silent)
 		sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);

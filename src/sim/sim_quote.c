@@ -7,8 +7,8 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
+#include "tdxq_compat.h"
 #include "sim.h"
 
 /* TDREPORT_STRUCT offsets */

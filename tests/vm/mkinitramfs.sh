@@ -24,11 +24,14 @@ PROG=${0##*/}
 
 usage() {
 	cat >&2 <<EOF
-usage: $PROG -o OUT.cpio.gz [-k KVER] [-m MODULE.ko]... [-T MODDIR [-F]] [-a SRC:DEST]... [-c 'COMMAND']
+usage: $PROG -o OUT.cpio.gz [-k KVER] [-R ROOT] [-m MODULE.ko]... [-T MODDIR [-F]] [-a SRC:DEST]... [-c 'COMMAND']
 
   -o OUT.cpio.gz  output file (gzip-compressed newc cpio)
   -k KVER         kernel release the image is for (default: \$KVER, else the
                   newest /boot/vmlinuz-*-amd64)
+  -R ROOT         the kernel's files (its modules.builtin and
+                  modules.order) are under ROOT/lib/modules/KVER, e.g. a
+                  chroot holding another Debian's kernel (default /)
   -m MODULE.ko    put MODULE.ko in /lib/modules/KVER/extra/ (repeatable)
   -T MODDIR       copy the module tree MODDIR (an installed
                   /lib/modules/KVER, e.g. with DKMS modules in updates/)
@@ -65,6 +68,7 @@ default_kver() {
 
 out=
 kver=${KVER:-}
+kroot=/
 modules=()
 modtree=
 modtree_full=0
@@ -72,10 +76,11 @@ adds=()
 command=
 have_command=0
 
-while getopts ":o:k:m:T:Fa:c:h" opt; do
+while getopts ":o:k:R:m:T:Fa:c:h" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	k) kver=$OPTARG ;;
+	R) kroot=$OPTARG ;;
 	m) modules+=("$OPTARG") ;;
 	T) modtree=$OPTARG ;;
 	F) modtree_full=1 ;;
@@ -255,7 +260,7 @@ done
 # Builtin lists let kmod report built-in modules as such instead of
 # "not found"; the kernel's own .ko files are not needed.  (-T copied its
 # own already.)
-for f in /lib/modules/"$kver"/modules.builtin* /lib/modules/"$kver"/modules.order; do
+for f in "${kroot%/}/lib/modules/$kver"/modules.builtin* "${kroot%/}/lib/modules/$kver/modules.order"; do
 	if [ -f "$f" ] && [ ! -e "$moddir/${f##*/}" ]; then
 		cp "$f" "$moddir/"
 	fi

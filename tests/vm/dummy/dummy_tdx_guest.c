@@ -12,7 +12,6 @@
 
 static const struct file_operations dummy_tdx_guest_fops = {
 	.owner = THIS_MODULE,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice dummy_tdx_guest_miscdev = {

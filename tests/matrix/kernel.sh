@@ -1,0 +1,204 @@
+#!/bin/bash
+# kernel.sh SUITE STEP... - build and test tdx-quote against one kernel of
+# the matrix (README, "Supported kernels").
+#
+# SUITE:
+#   host     Debian 12's stock kernel on this machine (KVER, else the
+#            newest /lib/modules/*/build), compiled with the machine's gcc
+#   debug    the debug kernel of tests/debug-kernel/ (built and cached by
+#            its build.sh)
+#   trixie, sid, ...   that Debian suite's newest stock kernel, compiled
+#            with that suite's own gcc and sparse, in a chroot
+#            (tests/matrix/chroot.sh)
+# STEP, in the order given:
+#   build    both modules and the test-only dummy module with W=1; any
+#            compiler warning fails. The .ko files land in build/matrix/SUITE/
+#   sparse   the same with C=2 (sparse on every file); fails on any sparse
+#            warning, and when sparse did not check every file (a kernel
+#            tree whose Makefile switches C=2 off prints "not available")
+#   vm       the whole VM suite (tdxq-vmtest) booting that kernel, with
+#            the modules of the build step (run it first)
+#   dkms     (chroot suites) install the tdx-quote-dkms and -tools
+#            packages (DEB_DIR, default build/deb) in the chroot; DKMS
+#            builds for the suite's kernel; boot it with that module tree,
+#            modprobe, quote (tests/pkg/vm-smoke.sh); purge
+#
+# Every step appends "suite kver compiler step result seconds" to
+# build/matrix/results.tsv (tests/matrix/report.sh prints it as a table).
+set -euo pipefail
+
+PROG=${0##*/}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+# shellcheck source=tests/matrix/lib.sh
+. "$HERE/lib.sh"
+
+[ $# -ge 2 ] || { echo "usage: $PROG SUITE STEP..." >&2; exit 2; }
+suite=$1
+shift
+
+out=$TOP/build/matrix/$suite
+mkdir -p "$out"
+results=$TOP/build/matrix/results.tsv
+
+# ---------------------------------------------------------------- the kernel
+
+# root: where the kernel's files live (/ or a chroot); kdir: its build tree
+# as seen from root; vmlinuz: the image to boot, as seen from here.
+case $suite in
+host)
+	root=/
+	kver=${KVER:-$(ls -1 /lib/modules | sort -V | while read -r v; do
+		[ -d "/lib/modules/$v/build" ] && echo "$v"; done | tail -n 1)}
+	[ -n "$kver" ] || mx_die "no kernel headers (apt-get install linux-headers-amd64)"
+	kdir=/lib/modules/$kver/build
+	vmlinuz=/boot/vmlinuz-$kver
+	;;
+debug)
+	root=/
+	kdir=$("$TOP/tests/debug-kernel/build.sh")
+	kver=$(cat "$kdir/include/config/kernel.release")
+	vmlinuz=$kdir/arch/x86/boot/bzImage
+	;;
+*)
+	read -r root kver < <("$HERE/chroot.sh" "$suite") || mx_die "no $suite chroot"
+	[ -n "$root" ] || mx_die "no $suite chroot"
+	kdir=/usr/src/linux-headers-$kver
+	vmlinuz=$(mx_vmlinuz "$root" "$kver") || mx_die "$suite: no vmlinuz for $kver in $root"
+	;;
+esac
+
+# run CMD... against the kernel: in the chroot, or here.
+run() {
+	if [ "$root" = / ]; then
+		"$@"
+	else
+		mx_in_chroot "$root" "$@"
+	fi
+}
+
+cc_version=$(run gcc -dumpfullversion 2>/dev/null || echo "?")
+compiler="gcc-$cc_version"
+
+record() {	# STEP RESULT SECONDS
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$suite" "$kver" "$compiler" "$1" "$2" "$3" >>"$results"
+}
+
+# A copy of the sources where the kernel can see it (inside the chroot):
+# kbuild writes its objects next to them.
+stage_tree() {	# NAME: prints the directory as seen from root
+	local rel=/tmp/tdxq-matrix-$suite-$1
+	rm -rf "${root%/}$rel"
+	mkdir -p "${root%/}$rel"
+	cp -r "$TOP/Kbuild" "$TOP/VERSION" "$TOP/src" "$TOP/include" "$TOP/uapi" "${root%/}$rel/"
+	cp -r "$TOP/tests/vm/dummy" "${root%/}$rel/dummy"
+	rm -f "${root%/}$rel"/dummy/*.o "${root%/}$rel"/dummy/*.ko
+	echo "$rel"
+}
+
+# The objects kbuild compiles for tdx_quote.ko and tdx_quote_sim.ko, and
+# the dummy: the number of files sparse must have checked.
+count_objects() {
+	local n
+	n=$(sed -n 's/^tdx_quote\(_sim\)\?-y *:= *//p; /^\t/p' "$TOP/Kbuild" |
+		grep -o '[a-z_/]*\.o' | wc -l)
+	echo $((n + 1))
+}
+
+# ---------------------------------------------------------------- steps
+
+step_build() {
+	local src log=$out/build.log
+	src=$(stage_tree build)
+	{
+		run make -C "$kdir" M="$src" W=1 modules &&
+		run make -C "$kdir" M="$src/dummy" W=1 modules
+	} >"$log" 2>&1 || { cat "$log" >&2; echo "$PROG: $suite: the build failed ($log)" >&2; return 1; }
+	if grep -E "warning:|error:" "$log" >&2; then
+		echo "$PROG: $suite: compiler warnings ($log)" >&2
+		return 1
+	fi
+	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" \
+		"${root%/}$src/dummy/dummy_tdx_guest.ko" "$out/"
+	rm -rf "${root%/}$src"
+	echo "$PROG: $suite: modules built against $kver ($compiler, W=1), no warnings"
+}
+
+# A kernel Makefile that asks scripts/checker-valid.sh before C=2, in a
+# header package without that script, gets the stand-in (see its header).
+# Only in a chroot of ours: the machine's own headers are left alone.
+install_checker_valid() {
+	local mk
+	[ "$root" != / ] || return 0
+	for mk in "$root$kdir/Makefile" "$root${kdir%-amd64}-common/Makefile"; do
+		[ -f "$mk" ] && grep -q 'scripts/checker-valid.sh' "$mk" || continue
+		if [ ! -e "$(dirname "$mk")/scripts/checker-valid.sh" ]; then
+			echo "$PROG: $suite: $(dirname "${mk#"$root"}") lacks scripts/checker-valid.sh: installing tests/matrix/checker-valid.sh there"
+			install -m 755 "$HERE/checker-valid.sh" "$(dirname "$mk")/scripts/checker-valid.sh"
+		fi
+	done
+}
+
+step_sparse() {
+	local src log=$out/sparse.log checked want
+	run sh -c 'command -v sparse' >/dev/null || mx_die "$suite: sparse not found there (apt-get install sparse)"
+	install_checker_valid
+	src=$(stage_tree sparse)
+	{
+		run make -C "$kdir" M="$src" C=2 CF="-D__CHECK_ENDIAN__" modules &&
+		run make -C "$kdir" M="$src/dummy" C=2 CF="-D__CHECK_ENDIAN__" modules
+	} >"$log" 2>&1 || { cat "$log" >&2; echo "$PROG: $suite: the sparse build failed ($log)" >&2; return 1; }
+	rm -rf "${root%/}$src"
+	if grep -q "not available or not up to date" "$log"; then
+		grep "not available" "$log" >&2
+		echo "$PROG: $suite: sparse did not run ($log)" >&2
+		return 1
+	fi
+	checked=$(grep -c '^ *CHECK ' "$log" || true)
+	want=$(count_objects)
+	if [ "$checked" -ne "$want" ]; then
+		echo "$PROG: $suite: sparse checked $checked files, expected $want ($log)" >&2
+		return 1
+	fi
+	if grep -E "warning|error" "$log" >&2; then
+		echo "$PROG: $suite: sparse warnings ($log)" >&2
+		return 1
+	fi
+	echo "$PROG: $suite: sparse checked $checked files against $kver, no warnings"
+}
+
+step_vm() {
+	local ko
+	for ko in tdx_quote.ko tdx_quote_sim.ko dummy_tdx_guest.ko; do
+		[ -f "$out/$ko" ] || mx_die "$suite: $out/$ko missing: run the build step first"
+	done
+	make -C "$TOP/tests/vm" build/tdxq-vmtest >/dev/null
+	make -C "$TOP/tools" >/dev/null
+	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-1500}" \
+		--log "$out/vm.log" -R "$root" \
+		-m "$out/tdx_quote.ko" -m "$out/tdx_quote_sim.ko" -m "$out/dummy_tdx_guest.ko" \
+		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
+		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" -- tdxq-vmtest
+}
+
+step_dkms() {
+	[ "$root" != / ] || mx_die "the dkms step is for chroot suites (make pkg-test does this machine)"
+	"$HERE/dkms.sh" "$root" "$kver" "$vmlinuz" "${DEB_DIR:-$TOP/build/deb}" "$out"
+}
+
+rc=0
+for step in "$@"; do
+	case $step in
+	build | sparse | vm | dkms) ;;
+	*) echo "$PROG: unknown step $step" >&2; exit 2 ;;
+	esac
+	echo "$PROG: == $suite ($kver, $compiler): $step"
+	t0=$SECONDS
+	if "step_$step"; then
+		record "$step" pass $((SECONDS - t0))
+	else
+		record "$step" FAIL $((SECONDS - t0))
+		rc=1
+	fi
+done
+exit $rc

@@ -12,8 +12,15 @@
 #include <linux/mmzone.h>
 #include <linux/version.h>
 
+/*
+ * True on kernels from MAJOR.MINOR on. The only place that reads
+ * LINUX_VERSION_CODE (make checkpatch enforces it).
+ */
+#define TDXQ_KERNEL_SINCE(major, minor) \
+	(KERNEL_VERSION(major, minor, 0) <= LINUX_VERSION_CODE)
+
 /* 6.12: <asm/unaligned.h> moved to <linux/unaligned.h>. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if TDXQ_KERNEL_SINCE(6, 12)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -23,7 +30,7 @@
  * 6.15: the CPUID helpers (cpuid_count() and friends) moved to
  * <asm/cpuid/api.h>; <asm/processor.h> stopped including them in 7.2.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#if TDXQ_KERNEL_SINCE(6, 15)
 #include <asm/cpuid/api.h>
 #else
 #include <asm/processor.h>
@@ -51,7 +58,7 @@
  * catches the wrong one: acr_flags_t is a __bitwise type.
  */
 #if TDXQ_HAVE_CONTIG_ALLOC
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#if TDXQ_KERNEL_SINCE(6, 16)
 #define tdxq_alloc_contig_range(start, end, gfp) \
 	alloc_contig_range((start), (end), ACR_FLAGS_NONE, (gfp))
 #else
@@ -68,7 +75,7 @@ static inline void tdxq_hrtimer_setup(struct hrtimer *timer,
 				      enum hrtimer_restart (*fn)(struct hrtimer *),
 				      clockid_t clock, enum hrtimer_mode mode)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if TDXQ_KERNEL_SINCE(6, 13)
 	hrtimer_setup(timer, fn, clock, mode);
 #else
 	hrtimer_init(timer, clock, mode);

@@ -18,10 +18,12 @@
 #            tree whose Makefile switches C=2 off prints "not available")
 #   vm       the whole VM suite (tdxq-vmtest) booting that kernel, with
 #            the modules of the build step (run it first)
-#   dkms     (chroot suites) install the tdx-quote-dkms and -tools
-#            packages (DEB_DIR, default build/deb) in the chroot; DKMS
-#            builds for the suite's kernel; boot it with that module tree,
-#            modprobe, quote (tests/pkg/vm-smoke.sh); purge
+#   dkms     the packages (DEB_DIR, default build/deb): for host the whole
+#            package test on this machine (tests/pkg/pkg-test.sh); for a
+#            chroot suite, tests/matrix/dkms.sh: install tdx-quote-dkms
+#            and -tools in the chroot, DKMS builds for the suite's kernel,
+#            boot it with that module tree, modprobe, quote
+#            (tests/pkg/vm-smoke.sh), purge
 #
 # Every step appends "suite kver compiler step result seconds" to
 # build/matrix/results.tsv (tests/matrix/report.sh prints it as a table).
@@ -168,22 +170,35 @@ step_sparse() {
 }
 
 step_vm() {
-	local ko
+	local ko cmd=tdxq-vmtest files=()
 	for ko in tdx_quote.ko tdx_quote_sim.ko dummy_tdx_guest.ko; do
 		[ -f "$out/$ko" ] || mx_die "$suite: $out/$ko missing: run the build step first"
 	done
 	make -C "$TOP/tests/vm" build/tdxq-vmtest >/dev/null
 	make -C "$TOP/tools" >/dev/null
-	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-1500}" \
+	# LONG=1: the abuse groups' full counts (make check-long).
+	local timeout=1800
+	case ${LONG:-0} in 0 | '') ;; *) cmd="TDXQ_LONG=1 $cmd" timeout=5400 ;; esac
+	if [ "$suite" = debug ]; then
+		# The suite between kmemleak's clear and scans; KASAN needs room.
+		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh")
+		cmd="${cmd%tdxq-vmtest}sh /tdxq/bin/vm-suite.sh"
+		export QEMU_MEM=${QEMU_MEM:-2048}
+	fi
+	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-$timeout}" \
 		--log "$out/vm.log" -R "$root" \
 		-m "$out/tdx_quote.ko" -m "$out/tdx_quote_sim.ko" -m "$out/dummy_tdx_guest.ko" \
 		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
-		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" -- tdxq-vmtest
+		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd"
 }
 
 step_dkms() {
-	[ "$root" != / ] || mx_die "the dkms step is for chroot suites (make pkg-test does this machine)"
-	"$HERE/dkms.sh" "$root" "$kver" "$vmlinuz" "${DEB_DIR:-$TOP/build/deb}" "$out"
+	local debs=${DEB_DIR:-$TOP/build/deb}
+	case $suite in
+	host) KVER=$kver "$TOP/tests/pkg/pkg-test.sh" "$debs" ;;
+	debug) mx_die "no packages for the debug kernel (it has no headers package)" ;;
+	*) "$HERE/dkms.sh" "$root" "$kver" "$vmlinuz" "$debs" "$out" ;;
+	esac
 }
 
 rc=0

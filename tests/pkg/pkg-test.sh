@@ -360,36 +360,13 @@ check "/usr/include/linux/tdx_quote.h compiles (C90)" \
 # ---------------------------------------------------------------- 3. VM
 
 phase vm "boot $KVER with the installed module tree, modprobe, quote, modprobe -r"
-# Runs in the VM's dash; one PKGTEST line per check.
-vm_script=$(cat <<EOF
-fail=0
-ck() {
-	name=\$1; shift
-	if "\$@"; then echo "PKGTEST-OK \$name"; else echo "PKGTEST-FAIL \$name"; fail=1; fi
-}
-loaded() { grep -q "^\$1 " /proc/modules; }
-ck modinfo-path test "\$(modinfo -F filename tdx_quote)" = /lib/modules/\$(uname -r)/updates/dkms/tdx_quote.ko
-ck modinfo-version test "\$(modinfo -F version tdx_quote)" = "$version"
-ck no-td-refused sh -c '! modprobe tdx_quote 2>/tmp/err && grep -q "No such device" /tmp/err && ! grep -q "^tdx_quote " /proc/modules'
-ck modprobe-host-sim modprobe tdx_quote host=sim
-ck tdx_quote-loaded loaded tdx_quote
-ck tdx_quote_sim-loaded loaded tdx_quote_sim
-ck device test -c /dev/tdx_quote
-ck cli-version test "\$(tdx-quote --version)" = "tdx-quote $version"
-ck info sh -c 'tdx-quote info >/tmp/info && grep -Eq "^module version: +$version\$" /tmp/info && grep -Eq "^host: +sim\$" /tmp/info'
-ck quote sh -c 'tdx-quote quote -d 00ff -o /tmp/quote.bin && tdx-quote show /tmp/quote.bin >/tmp/show'
-ck modprobe-r sh -c 'modprobe -r tdx_quote && ! grep -q "^tdx_quote " /proc/modules'
-ck modprobe-r-sim sh -c 'modprobe -r tdx_quote_sim && ! grep -q "^tdx_quote" /proc/modules'
-head -n 3 /tmp/show
-exit \$fail
-EOF
-)
 vm_rc=0
 "$TOP/tests/vm/run.sh" --timeout 300 --log "$work/vm.log" \
 	-T "/lib/modules/$KVER" \
 	-a /usr/bin/tdx-quote:/usr/bin/tdx-quote \
 	-a /etc/modprobe.d/tdx-quote.conf:/etc/modprobe.d/tdx-quote.conf \
-	-- "$vm_script" >"$work/vm.out" 2>&1 &
+	-a "$HERE/vm-smoke.sh:/tdxq/bin/vm-smoke.sh" \
+	-- "sh /tdxq/bin/vm-smoke.sh $version" >"$work/vm.out" 2>&1 &
 vm_pid=$!
 wait "$vm_pid" || vm_rc=$?
 vm_pid=

@@ -1,0 +1,19 @@
+#!/bin/sh
+# vm-suite.sh - runs in the VM on the debug kernel (tests/matrix/kernel.sh
+# debug vm): the whole suite between a cleared kmemleak and two scans
+# after it; any leak kmemleak then reports fails the run.
+kml=/sys/kernel/debug/kmemleak
+[ -w $kml ] || { echo "kmemleak is not available"; exit 1; }
+echo clear > $kml
+tdxq-vmtest
+rc=$?
+# Two scans: kmemleak reports an object only once it stayed unreferenced
+# across scans.
+echo scan > $kml; sleep 6; echo scan > $kml
+if [ -s $kml ]; then
+	echo "debug-test: kmemleak reports leaks:"
+	cat $kml
+	exit 1
+fi
+echo "debug-test: kmemleak: no leaks"
+exit $rc

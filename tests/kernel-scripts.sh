@@ -6,11 +6,21 @@ set -euo pipefail
 cache=${TDXQ_CACHE:-/var/cache/tdx-quote}/kernel-scripts
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
 if [ -z "$tarball" ]; then
-	echo "no /usr/src/linux-source-*.tar.xz: apt-get install linux-source" >&2
+	echo "no /usr/src/linux-source-*.tar.xz: apt-get install linux-source (tests/deps.sh installs it)" >&2
 	exit 1
 fi
 top=$(basename "$tarball" .tar.xz)
+# checkpatch.pl needs perl's full module set (Term::ANSIColor, Encode),
+# not only perl-base.
+perl -MTerm::ANSIColor -MEncode -e 1 2>/dev/null ||
+	{ echo "perl (with its modules) not found: apt-get install perl (tests/deps.sh installs it)" >&2; exit 1; }
 if [ ! -f "$cache/$top/scripts/kernel-doc" ]; then
+	for t in tar:tar xz:xz-utils; do
+		command -v "${t%%:*}" >/dev/null || {
+			echo "${t%%:*} not found: apt-get install ${t#*:} (tests/deps.sh installs it)" >&2
+			exit 1
+		}
+	done
 	mkdir -p "$cache"
 	tar -xJf "$tarball" -C "$cache" --wildcards \
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \

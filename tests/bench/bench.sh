@@ -44,6 +44,11 @@ else
 	timeout=${BENCH_TIMEOUT:-1200}
 fi
 
+# qemu is checked by tests/vm/run.sh; pgrep samples our qemu's CPU time.
+command -v pgrep >/dev/null || {
+	echo "${0##*/}: pgrep not found: apt-get install procps (tests/deps.sh installs it)" >&2
+	exit 1
+}
 for f in "$BIN" "$TOP/tdx_quote.ko" "$TOP/tdx_quote_sim.ko"; do
 	[ -f "$f" ] || { echo "${0##*/}: $f missing (make modules; make -C tests/bench)" >&2; exit 1; }
 done

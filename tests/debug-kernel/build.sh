@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$tarball" ] || { echo "no linux-source tarball (apt-get install linux-source)" >&2; exit 1; }
+[ -n "$tarball" ] || { echo "debug kernel: no /usr/src/linux-source-*.tar.xz: apt-get install linux-source (tests/deps.sh installs it)" >&2; exit 1; }
 key=$( (sha256sum < "$here/config.fragment"; basename "$tarball"; \
 	stat -c %s "$tarball") | sha256sum | cut -c1-16)
 cache=${TDXQ_CACHE:-/var/cache/tdx-quote}/debug-kernel
@@ -16,6 +16,22 @@ if [ -f "$out/done" ]; then
 	echo "$out/build"
 	exit 0
 fi
+# The tools the build needs (tests/deps.sh installs them all).
+need() {
+	command -v "$1" >/dev/null ||
+		{ echo "debug kernel: $1 not found: apt-get install $2 (tests/deps.sh installs it)" >&2; exit 1; }
+}
+need tar tar
+need xz xz-utils
+need make build-essential
+need gcc build-essential
+need perl perl
+need flex flex
+need bison bison
+need bc bc
+# objtool (x86-64, ORC unwinder) is built against libelf
+echo '#include <gelf.h>' | gcc -E -x c - >/dev/null 2>&1 ||
+	{ echo "debug kernel: gelf.h not found: apt-get install libelf-dev (tests/deps.sh installs it)" >&2; exit 1; }
 mkdir -p "$cache"
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"

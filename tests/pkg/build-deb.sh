@@ -36,9 +36,15 @@ done
 [ $# -eq 1 ] || usage
 out=$1
 
-for tool in dpkg-buildpackage dpkg-parsechangelog dh dh_dkms; do
-	command -v "$tool" >/dev/null ||
-		{ echo "$PROG: $tool not found (run tests/deps.sh as root)" >&2; exit 1; }
+# tool:package; git only where the copy is made with it (a git work tree)
+tools=(dpkg-buildpackage:dpkg-dev dpkg-parsechangelog:dpkg-dev dh:debhelper
+	dh_dkms:dh-dkms cpio:cpio make:build-essential)
+[ -e "$TOP/.git" ] && tools+=(git:git)
+for t in "${tools[@]}"; do
+	command -v "${t%%:*}" >/dev/null || {
+		echo "$PROG: ${t%%:*} not found: apt-get install ${t#*:} (tests/deps.sh installs it)" >&2
+		exit 1
+	}
 done
 
 [ -n "$version" ] || version=$(cat "$TOP/VERSION")

@@ -17,15 +17,22 @@
 #                     which must be the chroot's linux-headers)
 #       unit          make unit
 #       checkpatch    make checkpatch (kernel-scripts.sh from linux-source)
-#       sparse        make sparse (and sparse must really have run)
+#       sparse        make sparse (tests/matrix/kernel.sh host sparse)
 #       uapi-check    make uapi-check
-#       debug-kernel  tests/debug-kernel/build.sh, then both modules and
-#                     the suite's dummy module against it, warning-free
+#       debug-kernel  tests/debug-kernel/build.sh (the debug kernel, built
+#                     with the chroot's tools), then tests/matrix/kernel.sh
+#                     debug build sparse: the modules against it, W=1 and
+#                     sparse, warning-free
 #       deb           make deb
 #       vm-selftest   tests/vm/selftest.sh: qemu from the chroot boots the
 #                     chroot's kernel, loads an out-of-tree module
 #       bench-smoke   make bench-smoke: the real modules in the VM
-#       make-check    the whole `make check` (long: the VM suite twice)
+#     and, only when asked for:
+#       matrix-build  make matrix-build: debootstrap of the Debian 13 and
+#                     unstable chroots from in here, W=1 builds and sparse
+#                     there (its chroots are cached, in cache/ below)
+#       make-check    the whole `make check` (long: the VM suite on every
+#                     kernel of the matrix)
 #   --refresh         rebuild the chroot even if it is cached
 #   --rebuild-kernel  rebuild the debug kernel even if it is cached
 #   --keep            keep the run's files (overlay upper dir) for a look
@@ -38,11 +45,15 @@
 #                 install, then tests/deps.sh. Never written to after that:
 #                 each run works in an overlay on top of it (run/), so every
 #                 run starts from exactly that state.
-#   dk/DKKEY/     the chroot's debug kernel (TDXQ_CACHE of build.sh in the
-#                 chroot). DKKEY hashes build.sh, config.fragment and the
+#   cache/        the chroot's /var/cache/tdx-quote (its default TDXQ_CACHE):
+#                 the debug kernel that build.sh made in the chroot, with
+#                 the chroot's tools, and the matrix chroots. The debug
+#                 kernel is kept only while DKKEY (cache/debug-kernel.key)
+#                 stays: a hash of build.sh, config.fragment and the
 #                 chroot's linux-source version; the deps list is in KEY.
 #                 Everything that decides that build is in one of the two,
-#                 so a cached kernel is the one this chroot would build.
+#                 so a cached kernel is the one this chroot would build
+#                 (--rebuild-kernel builds it anyway).
 #   run/          the current run: overlay upper dir, logs/ (one log per step)
 # The two most recently used KEYs are kept.
 #
@@ -85,7 +96,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#steps[@]} -gt 0 ] || steps=("${ALL_STEPS[@]}")
 for s in "${steps[@]}"; do
-	case " ${ALL_STEPS[*]} make-check " in
+	case " ${ALL_STEPS[*]} matrix-build make-check " in
 	*" $s "*) ;;
 	*) echo "$PROG: unknown step '$s'" >&2; usage ;;
 	esac
@@ -244,7 +255,7 @@ ls -1dt "$base"/*/used 2>/dev/null | sed 's|/used$||' | grep -vxF "$dir" | tail 
 		rm -rf "$old"
 	done || true
 if [ ! -f "$dir/done" ]; then
-	rm -rf "$dir/root.tmp" "$dir/root" "$dir/dk"
+	rm -rf "$dir/root.tmp" "$dir/root" "$dir/cache"
 	t=$EPOCHREALTIME
 	echo "$PROG: debootstrap --variant=minbase $SUITE (log: $dir/create.log)"
 	if ! bg debootstrap --variant=minbase "$SUITE" "$dir/root.tmp" "$MIRROR" >"$dir/create.log" 2>&1; then
@@ -301,12 +312,13 @@ src_ver=$(chroot "$r" dpkg-query -W -f='${Version}' 'linux-source-*' 2>/dev/null
 dkkey=$( (sha256sum <"$stage/tests/debug-kernel/build.sh"
 	sha256sum <"$stage/tests/debug-kernel/config.fragment"
 	echo "linux-source $src_ver") | sha256sum | cut -c1-16)
-[ "$rebuild_kernel" = 1 ] && rm -rf "$dir/dk/$dkkey"
-for old in "$dir"/dk/*/; do
-	[ -d "$old" ] && [ "${old%/}" != "$dir/dk/$dkkey" ] && rm -rf "${old%/}"
-done
-mkdir -p "$dir/dk/$dkkey" "$r/var/cache/tdx-quote-fresh"
-do_mount "$r/var/cache/tdx-quote-fresh" --bind "$dir/dk/$dkkey"
+mkdir -p "$dir/cache"
+if [ "$rebuild_kernel" = 1 ] || [ "$(cat "$dir/cache/debug-kernel.key" 2>/dev/null)" != "$dkkey" ]; then
+	rm -rf "$dir/cache/debug-kernel"
+	echo "$dkkey" >"$dir/cache/debug-kernel.key"
+fi
+mkdir -p "$r/var/cache/tdx-quote"
+do_mount "$r/var/cache/tdx-quote" --bind "$dir/cache"
 
 mkdir -p "$r/build"
 cp -a "$stage" "$r/build/tdx-quote"
@@ -327,18 +339,14 @@ step_cmd() {
 		[ \"\$v\" = $kver ] || { echo \"tdx_quote.ko built for '\$v', not the chroot's $kver\"; exit 1; }
 		echo \"modules built for \$v\"" ;;
 	unit) echo 'make unit' ;;
+	# checkpatch.pl and kernel-doc extracted anew each run (tar, xz)
 	checkpatch) echo 'TDXQ_CACHE=/tmp/tdxq-cache make checkpatch' ;;
-	sparse) echo 'make sparse
-		# sparse really ran: C=2 names each file it checks (CHECK ...)
-		grep -q "CHECK" .sparse.log || { echo "make sparse checked nothing"; exit 1; }' ;;
+	sparse) echo 'make sparse' ;;
 	uapi-check) echo 'make uapi-check' ;;
-	debug-kernel) echo 'kdir=$(TDXQ_CACHE=/var/cache/tdx-quote-fresh tests/debug-kernel/build.sh)
-		o=/tmp/dk-modules
-		mkdir -p $o && cp -r Kbuild VERSION src include uapi $o/ && cp -r tests/vm/dummy $o/dummy
-		make -C "$kdir" M=$o modules >$o/build.log 2>&1 &&
-			make -C "$kdir" M=$o/dummy modules >>$o/build.log 2>&1 || { cat $o/build.log; exit 1; }
-		! grep -E "warning:|error:" $o/build.log
-		echo "modules built against the debug kernel $(cat "$kdir/include/config/kernel.release") without warnings"' ;;
+	debug-kernel) echo 'kdir=$(tests/debug-kernel/build.sh)
+		echo "debug kernel: $kdir"
+		tests/matrix/kernel.sh debug build sparse' ;;
+	matrix-build) echo 'make matrix-build' ;;
 	deb) echo 'make deb' ;;
 	vm-selftest) echo "KVER=$kver tests/vm/selftest.sh" ;;
 	bench-smoke) echo 'make modules >/dev/null && make bench-smoke' ;;
@@ -362,10 +370,10 @@ for s in "${steps[@]}"; do
 		failed+=("$s")
 		tail -n 25 "$log" | sed 's/^/    | /'
 		# A tool or header that is not there: name it.
-		if grep -aE 'not found|No such file or directory|command not found|cannot find -l' "$log" |
-			grep -avE '^\s*(ok|FAIL) ' | head -n 5 | sed 's/^/    missing? /' | grep .; then
-			echo "    $PROG: a tool or header the step needs is not in the fresh chroot:" \
-				"add its package to tests/deps.sh"
+		if grep -aE ': not found$|command not found|fatal error: .*: No such file or directory|cannot find -l|not found: apt-get install' "$log" |
+			head -n 5 | sed 's/^/    missing: /' | grep .; then
+			echo "    $PROG: the step needs a tool or header that tests/deps.sh does not install:" \
+				"add its package there"
 		fi
 	fi
 done
@@ -375,7 +383,7 @@ done
 echo "$PROG: times (seconds):"
 for x in "${timings[@]}"; do echo "    $x"; done
 echo "    total $(elapsed "$t_total")"
-echo "    disk: chroot $(du -sh "$dir/root" | cut -f1), debug kernel $(du -sh "$dir/dk" | cut -f1), this run $(du -sh "$run/upper" | cut -f1)"
+echo "    disk: chroot $(du -sh "$dir/root" | cut -f1), cache (debug kernel, matrix) $(du -sh "$dir/cache" | cut -f1), this run $(du -sh "$run/upper" | cut -f1)"
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "$PROG: FAILED: ${failed[*]} (logs in $run/logs/)"
 	exit 1

@@ -89,7 +89,7 @@ record() {	# STEP RESULT SECONDS
 # A copy of the sources where the kernel can see it (inside the chroot):
 # kbuild writes its objects next to them.
 stage_tree() {	# NAME: prints the directory as seen from root
-	local rel=/tmp/tdxq-matrix-$suite-$1
+	local rel=/tmp/tdxq-matrix-$suite-$1-$$
 	rm -rf "${root%/}$rel"
 	mkdir -p "${root%/}$rel"
 	cp -r "$TOP/Kbuild" "$TOP/VERSION" "$TOP/src" "$TOP/include" "$TOP/uapi" "${root%/}$rel/"

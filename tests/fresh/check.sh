@@ -190,9 +190,11 @@ cleanup() {
 	exit "$rc"
 }
 roots=()
+# fd 3: the real stderr, also while a step's output goes to its log
+exec 3>&2
 trap cleanup EXIT
-trap 'echo "$PROG: interrupted" >&2; exit 130' INT
-trap 'echo "$PROG: terminated" >&2; exit 143' TERM HUP
+trap 'printf "\n%s: interrupted\n" "$PROG" >&3; exit 130' INT
+trap 'printf "\n%s: terminated\n" "$PROG" >&3; exit 143' TERM HUP
 
 # A command in the background, so a signal is handled at once (cleanup
 # ends it and whatever it left in the chroot).

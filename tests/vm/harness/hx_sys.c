@@ -149,6 +149,46 @@ int hx_drop_caches(void)
 	return hx_write_str("/proc/sys/vm/drop_caches", "3");
 }
 
+/* Write 1 to the shrink file of every slab cache (aliases are symlinks). */
+static int hx_slab_shrink_all(void)
+{
+	DIR *d = opendir("/sys/kernel/slab");
+	struct dirent *e;
+	char path[320];
+	int ret = 0, err, n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", e->d_name);
+		err = hx_write_str(path, "1");
+		if (err && !ret)
+			ret = err;
+		n++;
+	}
+	closedir(d);
+	return ret ? ret : n ? 0 : -ENOENT;
+}
+
+int hx_drain_kernel_caches(void)
+{
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		ret = hx_drop_caches();
+		if (ret)
+			return ret;
+		/* dentries, inodes, kmemleak's objects: freed after a grace period */
+		hx_sleep_ms(300);
+		ret = hx_slab_shrink_all();
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 long hx_dir_count(const char *path)
 {
 	DIR *d = opendir(path);

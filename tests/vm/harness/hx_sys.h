@@ -59,6 +59,17 @@ long long hx_meminfo_kb(const char *field);
 long long hx_free_kb(void);
 /* sync; echo 3 > /proc/sys/vm/drop_caches. Return: 0 or -errno. */
 int hx_drop_caches(void);
+/*
+ * Hand back what the kernel keeps of freed memory, so that two readings of
+ * free memory differ by what is really in use: drop the page cache,
+ * dentries and inodes, give RCU-freed objects time to reach their caches,
+ * then shrink every slab cache (/sys/kernel/slab/NAME/shrink: frees empty
+ * slabs and, on a KASAN kernel, the cache's objects waiting in KASAN's
+ * quarantine, which otherwise holds up to 1/32 of RAM as SUnreclaim);
+ * twice, as the first round frees objects whose own frees are deferred.
+ * Return: 0 or -errno of the first failure (-ENOENT: no /sys/kernel/slab).
+ */
+int hx_drain_kernel_caches(void);
 /* Entries in directory @path other than . and .., or -1. */
 long hx_dir_count(const char *path);
 

@@ -8,6 +8,15 @@
  * (the sim's framing parameter). Then the requests the module must refuse
  * before the host sees them, and who owns the tdx_guest name.
  *
+ * compat_dev=auto leaves /dev/tdx_guest to the kernel's own tdx_guest
+ * driver on a kernel built with CONFIG_TDX_GUEST_DRIVER (Debian 13's 6.12,
+ * unstable's 7.2), and creates it on one without (Debian 12's 6.1). The
+ * test learns which kernel it runs on from the kernel, never from the
+ * module (kernel_tdx_guest()), and checks the module's choice against it
+ * (test_compat_auto, test_name_taken). The client tests need the module's
+ * /dev/tdx_guest: they run with compat_dev=auto where that creates it,
+ * else with compat_dev=on.
+ *
  * Nothing here uses the uapi's compat definitions to build requests: the
  * numbers and layouts are the clients' own, checked against the uapi once.
  */
@@ -22,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -405,6 +415,122 @@ static bool exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* ------------------------------------------- the kernel's own tdx_guest */
+
+enum ktg { KTG_UNKNOWN, KTG_ABSENT, KTG_PRESENT };
+
+static enum ktg ktg_state;
+static bool ktg_known;
+static char ktg_why[640];
+
+/* Is @line (one line of a module list) the tdx_guest module's file? */
+static bool ktg_is_module(const char *line)
+{
+	const char *base = strrchr(line, '/');
+
+	base = base ? base + 1 : line;
+	/* drivers/virt/coco/tdx-guest/tdx-guest.ko, maybe .ko.xz in a list */
+	return !strncmp(base, "tdx-guest.ko", 12) || !strncmp(base, "tdx_guest.ko", 12);
+}
+
+/*
+ * CONFIG_TDX_GUEST_DRIVER from /proc/config.gz (CONFIG_IKCONFIG_PROC):
+ * KTG_PRESENT for =y or =m, KTG_ABSENT when a readable config lacks it,
+ * KTG_UNKNOWN without one.
+ */
+static enum ktg ktg_from_config(void)
+{
+	char line[512];
+	bool any = false, yes = false;
+	FILE *f;
+
+	if (access("/proc/config.gz", R_OK))
+		return KTG_UNKNOWN;
+	f = popen("gzip -dc /proc/config.gz", "re");
+	if (!f)
+		return KTG_UNKNOWN;
+	while (fgets(line, sizeof(line), f)) {
+		any |= !strncmp(line, "CONFIG_", 7);
+		yes |= !strcmp(line, "CONFIG_TDX_GUEST_DRIVER=y\n") ||
+		       !strcmp(line, "CONFIG_TDX_GUEST_DRIVER=m\n");
+	}
+	if (pclose(f) || !any)
+		return KTG_UNKNOWN;
+	snprintf(ktg_why, sizeof(ktg_why), "/proc/config.gz: CONFIG_TDX_GUEST_DRIVER %s",
+		 yes ? "set" : "not set");
+	return yes ? KTG_PRESENT : KTG_ABSENT;
+}
+
+/*
+ * The kernel's module lists, which the VM image carries when the machine
+ * has them (tests/vm/mkinitramfs.sh copies modules.builtin* and
+ * modules.order of /lib/modules/KVER, or a whole tree with -T): a
+ * tdx_guest built in is in modules.builtin, a module in modules.order.
+ * KTG_ABSENT only when both lists are there and neither names it.
+ */
+static enum ktg ktg_from_lists(const char *release)
+{
+	static const char *const lists[] = { "modules.builtin", "modules.order" };
+	char path[256], line[256];
+	int found = 0;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", release, lists[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		found++;
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (ktg_is_module(line)) {
+				fclose(f);
+				snprintf(ktg_why, sizeof(ktg_why), "%s lists %s",
+					 path, line);
+				return KTG_PRESENT;
+			}
+		}
+		fclose(f);
+	}
+	if (found < 2) {
+		snprintf(ktg_why, sizeof(ktg_why),
+			 "cannot tell whether kernel %s has the tdx_guest driver: no readable /proc/config.gz, and not both of modules.builtin and modules.order in /lib/modules/%s",
+			 release, release);
+		return KTG_UNKNOWN;
+	}
+	snprintf(ktg_why, sizeof(ktg_why),
+		 "kernel %s has no tdx_guest driver: neither modules.builtin nor modules.order lists it",
+		 release);
+	return KTG_ABSENT;
+}
+
+/*
+ * Does the running kernel have the upstream tdx_guest driver
+ * (CONFIG_TDX_GUEST_DRIVER y or m)? Learned from the kernel (its config,
+ * else its module lists), never from tdx_quote: the test checks the
+ * module's compat_dev=auto choice against it. The module decides at build
+ * time from the same option, and only loads into the kernel it was built
+ * for. ktg_why says how it was learned.
+ */
+static enum ktg kernel_tdx_guest(void)
+{
+	struct utsname u;
+
+	if (ktg_known)
+		return ktg_state;
+	ktg_known = true;
+	ktg_state = ktg_from_config();
+	if (ktg_state != KTG_UNKNOWN)
+		return ktg_state;
+	if (uname(&u)) {
+		snprintf(ktg_why, sizeof(ktg_why), "uname: %s", strerror(errno));
+		return ktg_state;
+	}
+	ktg_state = ktg_from_lists(u.release);
+	return ktg_state;
+}
+
 /* ---------------------------------------- both host framings, each client */
 
 struct mode {
@@ -422,14 +548,27 @@ static const struct mode mode_passthrough = {
 
 static const struct mode *mode;
 
-/* Leftovers of a group that failed badly, the dummy included. */
+/*
+ * Leftovers of a group that failed badly, the dummy included. tdx_quote
+ * (unless @tdxq_params is NULL) with its /dev/tdx_guest: compat_dev=auto
+ * on a kernel without tdx_guest (where auto is what the clients get),
+ * compat_dev=on on one with it or when that is unknown.
+ */
 static int compat_setup(const char *sim_params, const char *tdxq_params)
 {
+	char params[256];
+
 	close_all_devs();
 	hx_modules_unload();
 	if (hx_module_remove(HX_DUMMY_MODULE))
 		return -1;
-	return hx_setup(sim_params, tdxq_params);
+	if (!tdxq_params)
+		return hx_setup(sim_params, NULL);
+	snprintf(params, sizeof(params), "compat_dev=%s%s%s",
+		 kernel_tdx_guest() == KTG_ABSENT ? "auto" : "on",
+		 tdxq_params[0] ? " " : "", tdxq_params);
+	print_message("  tdx_quote %s (%s)\n", params, ktg_why);
+	return hx_setup(sim_params, params);
 }
 
 static int setup_raw(void **state)
@@ -471,7 +610,7 @@ static int teardown_compat(void **state)
 	return hx_teardown();
 }
 
-/* compat_dev=auto on a kernel without tdx_guest: the module's node. */
+/* /dev/tdx_guest is the module's (compat_dev as compat_setup() chose). */
 static void test_guest_node(void **state)
 {
 	struct stat st;
@@ -1119,6 +1258,26 @@ static uint64_t refcnt(const char *module)
 }
 
 #define NOT_CREATING "/dev/tdx_guest belongs to another driver; not creating it"
+#define LEFT_TO_KERNEL "this kernel has the tdx_guest driver; /dev/tdx_guest is left to it"
+
+/*
+ * The kernel log since the last look has @not_creating lines NOT_CREATING
+ * and @left lines LEFT_TO_KERNEL.
+ */
+static void expect_guest_lines(int not_creating, int left)
+{
+	char *log = hx_klog_new();
+	int n1, n2;
+
+	assert_non_null(log);
+	n1 = hx_count_lines(log, NOT_CREATING);
+	n2 = hx_count_lines(log, LEFT_TO_KERNEL);
+	if (n1 != not_creating || n2 != left)
+		fail_msg("kernel log: %d line(s) '%s' (want %d), %d line(s) '%s' (want %d):\n%s",
+			 n1, NOT_CREATING, not_creating, n2, LEFT_TO_KERNEL,
+			 left, log);
+	free(log);
+}
 
 /* Another driver holds the name: tdx_quote loads, leaves it alone. */
 static void test_name_taken(void **state)
@@ -1140,7 +1299,24 @@ static void test_name_taken(void **state)
 		fail_msg("tdx_quote host=sim does not load next to %s",
 			 HX_DUMMY_MODULE);
 	assert_true(exists(HX_DEV));
-	expect_log_lines(NOT_CREATING, 1);
+	/* compat_dev=auto: which of the two reasons it gives, by the kernel */
+	switch (kernel_tdx_guest()) {
+	case KTG_ABSENT:
+		expect_guest_lines(1, 0);
+		break;
+	case KTG_PRESENT:
+		expect_guest_lines(0, 1);
+		break;
+	case KTG_UNKNOWN: {
+		char *log = hx_klog_new();
+
+		assert_non_null(log);
+		assert_int_equal(hx_count_lines(log, NOT_CREATING) +
+				 hx_count_lines(log, LEFT_TO_KERNEL), 1);
+		free(log);
+		break;
+	}
+	}
 
 	/* /dev/tdx_guest is still the dummy's ... */
 	assert_true(sysfs_misc_dev("tdx_guest") == dummy);
@@ -1229,7 +1405,7 @@ static void test_compat_off(void **state)
 	assert_true(exists(HX_DEV));
 	assert_false(exists(HX_GUEST_DEV));
 	assert_false(exists("/sys/class/misc/tdx_guest"));
-	expect_log_lines(NOT_CREATING, 0);
+	expect_guest_lines(0, 0);
 	/* The compat ioctls still work on /dev/tdx_quote. */
 	fd = open_dev(HX_DEV);
 	client_quote(fd, HX_DEV, &cl_libtdx_v3, 1);
@@ -1254,6 +1430,61 @@ static void test_compat_on(void **state)
 	assert_int_equal(refcnt(HX_MODULE), 1);
 	client_quote(fd, HX_GUEST_DEV, &cl_go, 1);
 	close_dev(fd);
+	assert_int_equal(hx_modules_unload(), 0);
+	assert_false(exists(HX_GUEST_DEV));
+	assert_false(exists("/sys/class/misc/tdx_guest"));
+}
+
+/*
+ * compat_dev=auto with the name free: /dev/tdx_guest is the module's on a
+ * kernel without the tdx_guest driver, and left alone on a kernel with it
+ * (the module says why), as kernel_tdx_guest() learned from the kernel.
+ */
+static void test_compat_auto(void **state)
+{
+	enum ktg k = kernel_tdx_guest();
+	struct stat st;
+	int fd;
+
+	(void)state;
+	if (k == KTG_UNKNOWN) {
+		print_message("  compat_dev=auto not tested: %s\n", ktg_why);
+		skip();
+	}
+	assert_false(exists(HX_GUEST_DEV));
+	assert_false(exists("/sys/class/misc/tdx_guest"));
+	free(hx_klog_new());
+	if (hx_modules_load("", ""))
+		fail_msg("tdx_quote compat_dev=auto does not load");
+	assert_true(exists(HX_DEV));
+	if (k == KTG_PRESENT) {
+		if (exists("/sys/class/misc/tdx_guest") || exists(HX_GUEST_DEV))
+			fail_msg("compat_dev=auto created /dev/tdx_guest, but %s",
+				 ktg_why);
+		expect_guest_lines(0, 1);
+		print_message("  %s; compat_dev=auto: no /dev/tdx_guest, the module says \"%s\"\n",
+			      ktg_why, LEFT_TO_KERNEL);
+		/* The compat ioctls work on /dev/tdx_quote. */
+		fd = open_dev(HX_DEV);
+		client_quote(fd, HX_DEV, &cl_libtdx, 1);
+		close_dev(fd);
+	} else {
+		if (!exists("/sys/class/misc/tdx_guest"))
+			fail_msg("compat_dev=auto did not create /dev/tdx_guest, but %s",
+				 ktg_why);
+		if (stat(HX_GUEST_DEV, &st))
+			fail_msg("%s: %s", HX_GUEST_DEV, strerror(errno));
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(st.st_mode & 07777, 0600);
+		assert_true(st.st_rdev == sysfs_misc_dev("tdx_guest"));
+		assert_true(st.st_rdev != node_rdev(HX_DEV));
+		expect_guest_lines(0, 0);
+		print_message("  %s; compat_dev=auto: /dev/tdx_guest is the module's\n",
+			      ktg_why);
+		fd = open_dev(HX_GUEST_DEV);
+		client_quote(fd, HX_GUEST_DEV, &cl_go, 1);
+		close_dev(fd);
+	}
 	assert_int_equal(hx_modules_unload(), 0);
 	assert_false(exists(HX_GUEST_DEV));
 	assert_false(exists("/sys/class/misc/tdx_guest"));
@@ -1290,6 +1521,7 @@ int hx_run_compat(void)
 		cmocka_unit_test_teardown(test_name_taken_forced, test_unload_all),
 		cmocka_unit_test_teardown(test_compat_off, test_unload_all),
 		cmocka_unit_test_teardown(test_compat_on, test_unload_all),
+		cmocka_unit_test_teardown(test_compat_auto, test_unload_all),
 	};
 	int failed;
 

@@ -139,7 +139,15 @@ bench: modules
 bench-smoke: modules
 	$(MAKE) -C tests/bench smoke KVER=$(KVER)
 
+# make check's steps whose tools come from packages (builds, unit tests,
+# checkpatch, sparse, the debug kernel, the packages, a VM boot), in a clean
+# Debian 12 chroot that holds only what tests/deps.sh installs: fails when
+# a needed package is missing from that list (tests/fresh/check.sh).
+.PHONY: fresh-check
+fresh-check:
+	tests/fresh/check.sh
+
 # The README's test command. The matrix steps append to
 # build/matrix/results.tsv; the table closes the run.
 check: matrix-start uapi-check unit checkpatch sparse matrix-build vm-test debug-test matrix-vm pkg-test \
-	bench-smoke matrix-report
+	bench-smoke fresh-check matrix-report

@@ -181,7 +181,11 @@ step_vm() {
 	case ${LONG:-0} in 0 | '') ;; *) cmd="TDXQ_LONG=1 $cmd" timeout=5400 ;; esac
 	if [ "$suite" = debug ]; then
 		# The suite between kmemleak's clear and scans; KASAN needs room.
-		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh")
+		# Its module lists (the compat tests learn from them whether the
+		# kernel has its own tdx_guest driver) are in the build tree.
+		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh"
+			-a "$kdir/modules.builtin:/lib/modules/$kver/"
+			-a "$kdir/modules.order:/lib/modules/$kver/")
 		cmd="${cmd%tdxq-vmtest}sh /tdxq/bin/vm-suite.sh"
 		export QEMU_MEM=${QEMU_MEM:-2048}
 	fi

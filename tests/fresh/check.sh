@@ -27,13 +27,15 @@
 #       vm-selftest   tests/vm/selftest.sh: qemu from the chroot boots the
 #                     chroot's kernel, loads an out-of-tree module
 #       bench-smoke   make bench-smoke: the real modules in the VM
-#     and, only when asked for:
 #       matrix-build  make matrix-build: debootstrap of the Debian 13 and
 #                     unstable chroots from in here, W=1 builds and sparse
 #                     there (its chroots are cached, in cache/ below)
+#     and, only when asked for:
 #       make-check    the whole `make check` (long: the VM suite on every
 #                     kernel of the matrix)
-#   --refresh         rebuild the chroot even if it is cached
+#   --refresh         rebuild the chroot even if it is cached: a cached
+#                     chroot holds the archive's packages of the day it was
+#                     made; a fresh machine gets today's
 #   --rebuild-kernel  rebuild the debug kernel even if it is cached
 #   --keep            keep the run's files (overlay upper dir) for a look
 #
@@ -71,10 +73,10 @@ RECIPE=1
 SUITE=bookworm
 MIRROR=${TDXQ_FRESH_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${TDXQ_FRESH_SECURITY:-http://deb.debian.org/debian-security}
-ALL_STEPS=(deps build unit checkpatch sparse uapi-check debug-kernel deb vm-selftest bench-smoke)
+ALL_STEPS=(deps build unit checkpatch sparse uapi-check debug-kernel deb vm-selftest bench-smoke matrix-build)
 
 usage() {
-	sed -n '7,30p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '8,/^# Cache:/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -96,7 +98,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#steps[@]} -gt 0 ] || steps=("${ALL_STEPS[@]}")
 for s in "${steps[@]}"; do
-	case " ${ALL_STEPS[*]} matrix-build make-check " in
+	case " ${ALL_STEPS[*]} make-check " in
 	*" $s "*) ;;
 	*) echo "$PROG: unknown step '$s'" >&2; usage ;;
 	esac

@@ -16,6 +16,8 @@ MODULES := tdx_quote.ko tdx_quote_sim.ko
 all: modules tools
 
 modules:
+	@[ -d $(KDIR) ] || { echo "no kernel headers in $(KDIR): apt-get install" \
+		"linux-headers-amd64 (tests/deps.sh installs it)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 tools:
@@ -55,7 +57,6 @@ demo:
 demo-run: modules tools
 	KVER=$(KVER) tests/vm/demo.sh
 
-KERNEL_SCRIPTS = $(shell tests/kernel-scripts.sh)
 KERNEL_SOURCES = src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h
 
 # checkpatch --strict, and kernel-doc on every documented function/struct.
@@ -63,7 +64,7 @@ KERNEL_SOURCES = src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h
 # (checkpatch's LINUX_VERSION_CODE rule is for code merged upstream): only
 # in the compat header, which the grep holds it to.
 checkpatch:
-	@scripts=$(KERNEL_SCRIPTS) && \
+	@scripts=$$(tests/kernel-scripts.sh) && \
 	perl $$scripts/checkpatch.pl --no-tree --strict --quiet --terse \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE \
 		-f $(KERNEL_SOURCES) && \
@@ -104,6 +105,8 @@ matrix-report:
 
 # The uapi header must stand alone in strict C90 userspace.
 uapi-check:
+	@command -v $(CC) >/dev/null || { echo "$(CC) not found: apt-get install" \
+		"build-essential (tests/deps.sh installs it)" >&2; exit 1; }
 	printf '#include <linux/tdx_quote.h>\nint main(void) { return 0; }\n' | \
 		$(CC) -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -o /dev/null -
 

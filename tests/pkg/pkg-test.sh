@@ -46,8 +46,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-for tool in apt-get dpkg-query dkms lintian modinfo flock; do
-	command -v "$tool" >/dev/null || { echo "$PROG: $tool not found (tests/deps.sh)" >&2; exit 1; }
+for t in apt-get:apt dpkg-query:dpkg dkms:dkms lintian:lintian modinfo:kmod flock:util-linux man:man-db; do
+	command -v "${t%%:*}" >/dev/null || {
+		echo "$PROG: ${t%%:*} not found: apt-get install ${t#*:} (tests/deps.sh installs it)" >&2
+		exit 1
+	}
 done
 
 # One run at a time: two would install and purge under each other.

@@ -102,8 +102,9 @@ elif [ "$modtree_full" = 1 ]; then
 	die "-F needs -T MODDIR"
 fi
 
-for tool in busybox kmod cpio gzip ldd depmod; do
-	command -v "$tool" >/dev/null || die "$tool not found (need busybox-static, kmod, cpio, gzip, libc-bin)"
+for t in busybox:busybox-static kmod:kmod cpio:cpio gzip:gzip ldd:libc-bin depmod:kmod; do
+	command -v "${t%%:*}" >/dev/null ||
+		die "${t%%:*} not found: apt-get install ${t#*:} (tests/deps.sh installs it)"
 done
 busybox_bin=$(command -v busybox)
 # A dynamic busybox would need its libraries too; insist on the static one.

@@ -152,5 +152,8 @@ fresh-check:
 
 # The README's test command. The matrix steps append to
 # build/matrix/results.tsv; the table closes the run.
-check: matrix-start uapi-check unit checkpatch sparse matrix-build vm-test debug-test matrix-vm pkg-test \
-	bench-smoke fresh-check matrix-report
+# fresh-check comes before debug-test: on a new machine the debug kernel
+# is then built once, in the fresh-machine chroot, and debug-test takes
+# that build (tests/debug-kernel/build.sh).
+check: matrix-start uapi-check unit checkpatch sparse fresh-check matrix-build vm-test debug-test \
+	matrix-vm pkg-test bench-smoke matrix-report

@@ -16,6 +16,23 @@ if [ -f "$out/done" ]; then
 	echo "$out/build"
 	exit 0
 fi
+# The fresh-machine check (tests/fresh/check.sh, earlier in make check)
+# builds this same kernel (same key: fragment and linux-source) in its
+# clean Debian 12 chroot, whose /var/cache/tdx-quote is this very path
+# there. Where it did, take that build rather than make a second one: the
+# tree is at the absolute path it was built at, so it needs no relocation.
+if [ "$cache" = /var/cache/tdx-quote/debug-kernel ]; then
+	for seed in /var/cache/tdx-quote/fresh/*/cache/debug-kernel/"$key"; do
+		[ -f "$seed/done" ] || continue
+		echo "debug kernel: $key taken from the fresh-machine check's build ($seed)" >&2
+		mkdir -p "$cache"
+		rm -rf "$out.tmp"
+		cp -a "$seed" "$out.tmp"
+		mv "$out.tmp" "$out"
+		echo "$out/build"
+		exit 0
+	done
+fi
 # The tools the build needs (tests/deps.sh installs them all).
 need() {
 	command -v "$1" >/dev/null ||

@@ -111,7 +111,7 @@ count_objects() {
 
 step_build() {
 	local src log=$out/build.log
-	src=$(stage_tree build)
+	src=$(stage_tree build) || return 1
 	{
 		run make -C "$kdir" M="$src" W=1 modules &&
 		run make -C "$kdir" M="$src/dummy" W=1 modules
@@ -120,8 +120,11 @@ step_build() {
 		echo "$PROG: $suite: compiler warnings ($log)" >&2
 		return 1
 	fi
+	# (a step runs as an if's condition: set -e is off in it, so each
+	# failure that matters returns explicitly)
+	rm -f "$out"/*.ko
 	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" \
-		"${root%/}$src/dummy/dummy_tdx_guest.ko" "$out/"
+		"${root%/}$src/dummy/dummy_tdx_guest.ko" "$out/" || return 1
 	rm -rf "${root%/}$src"
 	echo "$PROG: $suite: modules built against $kver ($compiler, W=1), no warnings"
 }
@@ -145,7 +148,7 @@ step_sparse() {
 	local src log=$out/sparse.log checked want
 	run sh -c 'command -v sparse' >/dev/null || mx_die "$suite: sparse not found there (apt-get install sparse)"
 	install_checker_valid
-	src=$(stage_tree sparse)
+	src=$(stage_tree sparse) || return 1
 	{
 		run make -C "$kdir" M="$src" C=2 CF="-D__CHECK_ENDIAN__" modules &&
 		run make -C "$kdir" M="$src/dummy" C=2 CF="-D__CHECK_ENDIAN__" modules

@@ -150,6 +150,8 @@ bench-smoke: modules
 fresh-check:
 	tests/fresh/check.sh
 
+.NOTPARALLEL:
+
 # The README's test command. The matrix steps append to
 # build/matrix/results.tsv; the table closes the run.
 # fresh-check comes before debug-test: on a new machine the debug kernel

@@ -21,9 +21,15 @@ if [ ! -f "$cache/$top/scripts/kernel-doc" ]; then
 			exit 1
 		}
 	done
+	# Into a directory of this run's own, then renamed: a second clone
+	# never sees a half-extracted copy.
 	mkdir -p "$cache"
-	tar -xJf "$tarball" -C "$cache" --wildcards \
+	tmp=$(mktemp -d "$cache/.extract.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	tar -xJf "$tarball" -C "$tmp" --wildcards \
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 		"$top/scripts/const_structs.checkpatch" "$top/scripts/kernel-doc" >&2
+	rm -rf "${cache:?}/$top"
+	mv "$tmp/$top" "$cache/$top"
 fi
 echo "$cache/$top/scripts"

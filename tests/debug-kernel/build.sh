@@ -16,6 +16,14 @@ if [ -f "$out/done" ]; then
 	echo "$out/build"
 	exit 0
 fi
+# One build (or copy) at a time: another clone may be making this one.
+mkdir -p "$cache"
+exec 9>"$cache/$key.lock"
+flock -w 3600 9 || { echo "debug kernel: another run holds $cache/$key.lock" >&2; exit 1; }
+if [ -f "$out/done" ]; then
+	echo "$out/build"
+	exit 0
+fi
 # The fresh-machine check (tests/fresh/check.sh, earlier in make check)
 # builds this same kernel (same key: fragment and linux-source) in its
 # clean Debian 12 chroot, whose /var/cache/tdx-quote is this very path
@@ -25,8 +33,7 @@ if [ "$cache" = /var/cache/tdx-quote/debug-kernel ]; then
 	for seed in /var/cache/tdx-quote/fresh/*/cache/debug-kernel/"$key"; do
 		[ -f "$seed/done" ] || continue
 		echo "debug kernel: $key taken from the fresh-machine check's build ($seed)" >&2
-		mkdir -p "$cache"
-		rm -rf "$out.tmp"
+		rm -rf "$out.tmp" "$out"
 		cp -a "$seed" "$out.tmp"
 		mv "$out.tmp" "$out"
 		echo "$out/build"

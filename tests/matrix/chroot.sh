@@ -51,6 +51,10 @@ chroot_apt() {
 
 if [ ! -f "$root/.tdxq-done" ]; then
 	echo "$PROG: making the $suite chroot (debootstrap, several minutes)" >&2
+	# A killed run's half-made chroot may still have /proc mounted.
+	if mountpoint -q "$root.tmp/proc" 2>/dev/null; then
+		umount "$root.tmp/proc" || umount -l "$root.tmp/proc"
+	fi
 	rm -rf "$root.tmp"
 	t0=$SECONDS
 	debootstrap --variant=minbase "$suite" "$root.tmp" "$mirror" >"$cache/$suite.debootstrap.log" 2>&1 ||

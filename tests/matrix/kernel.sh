@@ -28,6 +28,8 @@
 # Every step appends "suite kver compiler step result seconds" to
 # build/matrix/results.tsv (tests/matrix/report.sh prints it as a table).
 set -euo pipefail
+# The gates grep the tools' English messages.
+export LC_ALL=C
 
 PROG=${0##*/}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -63,6 +65,12 @@ debug)
 	vmlinuz=$kdir/arch/x86/boot/bzImage
 	;;
 *)
+	# One run of a suite at a time on the machine: the chroot (its /proc,
+	# its packages during the dkms step, its daily refresh) is shared by
+	# every clone.
+	mkdir -p "$(mx_cache)/matrix"
+	exec 7>"$(mx_cache)/matrix/$suite.use.lock"
+	flock -w 3600 7 || mx_die "another run of $suite holds $(mx_cache)/matrix/$suite.use.lock"
 	read -r root kver < <("$HERE/chroot.sh" "$suite") || mx_die "no $suite chroot"
 	[ -n "$root" ] || mx_die "no $suite chroot"
 	kdir=/usr/src/linux-headers-$kver
@@ -111,18 +119,19 @@ count_objects() {
 
 step_build() {
 	local src log=$out/build.log
+	rm -f "$out"/*.ko
 	src=$(stage_tree build) || return 1
 	{
 		run make -C "$kdir" M="$src" W=1 modules &&
 		run make -C "$kdir" M="$src/dummy" W=1 modules
 	} >"$log" 2>&1 || { cat "$log" >&2; echo "$PROG: $suite: the build failed ($log)" >&2; return 1; }
-	if grep -E "warning:|error:" "$log" >&2; then
-		echo "$PROG: $suite: compiler warnings ($log)" >&2
+	# gcc, objtool and ld write "warning:", modpost "WARNING: modpost:".
+	if grep -iE "(warning|error):" "$log" >&2; then
+		echo "$PROG: $suite: build warnings ($log)" >&2
 		return 1
 	fi
 	# (a step runs as an if's condition: set -e is off in it, so each
 	# failure that matters returns explicitly)
-	rm -f "$out"/*.ko
 	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" \
 		"${root%/}$src/dummy/dummy_tdx_guest.ko" "$out/" || return 1
 	rm -rf "${root%/}$src"
@@ -173,12 +182,12 @@ step_sparse() {
 }
 
 step_vm() {
-	local ko cmd=tdxq-vmtest files=()
+	local ko cmd=tdxq-vmtest files=() vm_root=$root
 	for ko in tdx_quote.ko tdx_quote_sim.ko dummy_tdx_guest.ko; do
 		[ -f "$out/$ko" ] || mx_die "$suite: $out/$ko missing: run the build step first"
 	done
-	make -C "$TOP/tests/vm" build/tdxq-vmtest >/dev/null
-	make -C "$TOP/tools" >/dev/null
+	make -C "$TOP/tests/vm" build/tdxq-vmtest >/dev/null || return 1
+	make -C "$TOP/tools" >/dev/null || return 1
 	# LONG=1: the abuse groups' full counts (make check-long).
 	local timeout=1800
 	case ${LONG:-0} in 0 | '') ;; *) cmd="TDXQ_LONG=1 $cmd" timeout=5400 ;; esac
@@ -186,14 +195,15 @@ step_vm() {
 		# The suite between kmemleak's clear and scans; KASAN needs room.
 		# Its module lists (the compat tests learn from them whether the
 		# kernel has its own tdx_guest driver) are in the build tree.
-		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh"
-			-a "$kdir/modules.builtin:/lib/modules/$kver/"
-			-a "$kdir/modules.order:/lib/modules/$kver/")
+		mkdir -p "$out/lists/lib/modules/$kver"
+		cp "$kdir/modules.builtin" "$kdir/modules.order" "$out/lists/lib/modules/$kver/" || return 1
+		vm_root=$out/lists
+		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh")
 		cmd="${cmd%tdxq-vmtest}sh /tdxq/bin/vm-suite.sh"
 		export QEMU_MEM=${QEMU_MEM:-2048}
 	fi
 	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-$timeout}" \
-		--log "$out/vm.log" -R "$root" \
+		--log "$out/vm.log" -R "$vm_root" \
 		-m "$out/tdx_quote.ko" -m "$out/tdx_quote_sim.ko" -m "$out/dummy_tdx_guest.ko" \
 		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
 		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd"
@@ -208,7 +218,6 @@ step_dkms() {
 	esac
 }
 
-rc=0
 for step in "$@"; do
 	case $step in
 	build | sparse | vm | dkms) ;;
@@ -220,7 +229,7 @@ for step in "$@"; do
 		record "$step" pass $((SECONDS - t0))
 	else
 		record "$step" FAIL $((SECONDS - t0))
-		rc=1
+		# The later steps would test what this one failed to make.
+		exit 1
 	fi
 done
-exit $rc

@@ -18,19 +18,17 @@ mx_cache() {
 }
 
 # mx_in_chroot ROOT CMD...: run CMD in the chroot ROOT with /proc mounted
-# (objtool and apt need it) for the time of CMD; a /proc already mounted
-# there by someone else is left as it is.
+# (objtool and apt need it) for the time of CMD. The caller holds the
+# suite's lock (kernel.sh, chroot.sh), so a /proc found mounted is a
+# killed run's leftover: used, then unmounted like our own.
 mx_in_chroot() {
-	local root=$1 rc=0 mounted=0
+	local root=$1 rc=0
 	shift
 	if ! mountpoint -q "$root/proc"; then
 		mount -t proc proc "$root/proc" || mx_die "cannot mount /proc in $root"
-		mounted=1
 	fi
 	chroot "$root" "$@" || rc=$?
-	if [ $mounted = 1 ]; then
-		umount "$root/proc" || umount -l "$root/proc"
-	fi
+	umount "$root/proc" 2>/dev/null || umount -l "$root/proc"
 	return $rc
 }
 

@@ -232,6 +232,10 @@ static bool fi_skip(void)
 
 	if (fi_available)
 		return false;
+	/* The debug kernel has fault injection: there a skip would hide it. */
+	if (getenv("TDXQ_REQUIRE_FAULTS"))
+		fail_msg("fault injection not available (%s, %s), but TDXQ_REQUIRE_FAULTS is set",
+			 FI_NTH, FI_SLAB);
 	if (!told)
 		print_message("  fault injection not available here (%s, %s): needs CONFIG_FAULT_INJECTION_DEBUG_FS, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC (the debug kernel); skipped\n",
 			      FI_NTH, FI_SLAB);

@@ -17,7 +17,8 @@
 #            warning, and when sparse did not check every file (a kernel
 #            tree whose Makefile switches C=2 off prints "not available")
 #   vm       the whole VM suite (tdxq-vmtest) booting that kernel, with
-#            the modules of the build step (run it first)
+#            the modules of the build step (run it first); VM_GROUPS="a b"
+#            runs only those groups (while developing: make check runs all)
 #   dkms     the packages (DEB_DIR, default build/deb): for host the whole
 #            package test on this machine (tests/pkg/pkg-test.sh); for a
 #            chroot suite, tests/matrix/dkms.sh: install tdx-quote-dkms
@@ -182,7 +183,7 @@ step_sparse() {
 }
 
 step_vm() {
-	local ko cmd=tdxq-vmtest files=() vm_root=$root
+	local ko cmd="tdxq-vmtest${VM_GROUPS:+ $VM_GROUPS}" files=() vm_root=$root
 	for ko in tdx_quote.ko tdx_quote_sim.ko dummy_tdx_guest.ko; do
 		[ -f "$out/$ko" ] || mx_die "$suite: $out/$ko missing: run the build step first"
 	done
@@ -199,7 +200,7 @@ step_vm() {
 		cp "$kdir/modules.builtin" "$kdir/modules.order" "$out/lists/lib/modules/$kver/" || return 1
 		vm_root=$out/lists
 		files=(-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh")
-		cmd="${cmd%tdxq-vmtest}sh /tdxq/bin/vm-suite.sh"
+		cmd="${cmd%%tdxq-vmtest*}sh /tdxq/bin/vm-suite.sh${VM_GROUPS:+ $VM_GROUPS}"
 		export QEMU_MEM=${QEMU_MEM:-2048}
 	fi
 	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-$timeout}" \

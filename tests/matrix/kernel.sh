@@ -107,19 +107,24 @@ stage_tree() {	# NAME: prints the directory as seen from root
 	echo "$rel"
 }
 
+# The test-only modules of tests/vm/dummy/ (one obj-m line each).
+dummy_modules() {
+	sed -n 's/^obj-m *[:+]\?= *\([a-z_]*\)\.o.*/\1.ko/p' "$TOP/tests/vm/dummy/Kbuild"
+}
+
 # The objects kbuild compiles for tdx_quote.ko and tdx_quote_sim.ko, and
-# the dummy: the number of files sparse must have checked.
+# the dummies: the number of files sparse must have checked.
 count_objects() {
 	local n
 	n=$(sed -n 's/^tdx_quote\(_sim\)\?-y *:= *//p; /^\t/p' "$TOP/Kbuild" |
 		grep -o '[a-z_/]*\.o' | wc -l)
-	echo $((n + 1))
+	echo $((n + $(dummy_modules | wc -l)))
 }
 
 # ---------------------------------------------------------------- steps
 
 step_build() {
-	local src log=$out/build.log
+	local src log=$out/build.log ko
 	rm -f "$out"/*.ko
 	src=$(stage_tree build) || return 1
 	{
@@ -133,8 +138,10 @@ step_build() {
 	fi
 	# (a step runs as an if's condition: set -e is off in it, so each
 	# failure that matters returns explicitly)
-	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" \
-		"${root%/}$src/dummy/dummy_tdx_guest.ko" "$out/" || return 1
+	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" "$out/" || return 1
+	for ko in $(dummy_modules); do
+		cp "${root%/}$src/dummy/$ko" "$out/" || return 1
+	done
 	rm -rf "${root%/}$src"
 	echo "$PROG: $suite: modules built against $kver ($compiler, W=1), no warnings"
 }
@@ -183,9 +190,10 @@ step_sparse() {
 }
 
 step_vm() {
-	local ko cmd="tdxq-vmtest${VM_GROUPS:+ $VM_GROUPS}" files=() vm_root=$root
-	for ko in tdx_quote.ko tdx_quote_sim.ko dummy_tdx_guest.ko; do
+	local ko cmd="tdxq-vmtest${VM_GROUPS:+ $VM_GROUPS}" files=() vm_root=$root mods=()
+	for ko in tdx_quote.ko tdx_quote_sim.ko $(dummy_modules); do
 		[ -f "$out/$ko" ] || mx_die "$suite: $out/$ko missing: run the build step first"
+		mods+=(-m "$out/$ko")
 	done
 	make -C "$TOP/tests/vm" build/tdxq-vmtest >/dev/null || return 1
 	make -C "$TOP/tools" >/dev/null || return 1
@@ -205,7 +213,7 @@ step_vm() {
 	fi
 	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-$timeout}" \
 		--log "$out/vm.log" -R "$vm_root" \
-		-m "$out/tdx_quote.ko" -m "$out/tdx_quote_sim.ko" -m "$out/dummy_tdx_guest.ko" \
+		"${mods[@]}" \
 		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
 		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd"
 }

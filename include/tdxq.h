@@ -159,6 +159,16 @@ int tdxq_dev_init(void);
 void tdxq_dev_exit(void);
 long tdxq_compat_get_quote(void __user *argp);
 
+/* ---- measurement registers (measure.c) ---- */
+
+extern const struct attribute_group *tdxq_mr_groups[];
+
+int tdxq_mr_extend(unsigned int index, const u8 *data);
+int tdxq_mr_read(struct tdx_quote_measurements *m);
+long tdxq_ioctl_rtmr_extend(void __user *argp, size_t usize);
+long tdxq_ioctl_measurements(void __user *argp, size_t usize);
+long tdxq_compat_extend_rtmr(void __user *argp);
+
 /* ---- the real TDX host (host_tdx.c) ---- */
 
 extern const struct tdxq_host_ops tdxq_tdx_host_ops;

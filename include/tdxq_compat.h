@@ -83,4 +83,15 @@ static inline void tdxq_hrtimer_setup(struct hrtimer *timer,
 #endif
 }
 
+/*
+ * 6.16: the read() and write() callbacks of a bin_attribute take a const
+ * struct bin_attribute *, and attribute_group::bin_attrs points to const
+ * ones (commits 97d06802d10a and 9bec944506fa, merged after 6.15-rc1).
+ */
+#if TDXQ_KERNEL_SINCE(6, 16)
+#define TDXQ_BIN_ATTR_CONST	const
+#else
+#define TDXQ_BIN_ATTR_CONST
+#endif
+
 #endif /* TDXQ_COMPAT_H */

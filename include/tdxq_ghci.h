@@ -13,8 +13,17 @@
 /* TDCALL leaves (RAX) */
 #define TDG_VP_VMCALL			0
 #define TDG_VP_INFO			1
+#define TDG_MR_RTMR_EXTEND		2
 #define TDG_MR_REPORT			4
 #define TDG_VM_RD			7
+
+/*
+ * TDX module status (RAX of a TDCALL): the upper 32 bits are the class,
+ * the lower ones name the operand. Upstream maps these two to errnos.
+ */
+#define TDX_STATUS_CLASS(status)	((status) >> 32)
+#define TDX_OPERAND_INVALID		0xC000010000000000ULL
+#define TDX_OPERAND_BUSY		0x8000020000000000ULL
 
 /* TDG.VM.RD field: host-advertised maximum quote size */
 #define TDCS_QUOTE_MAX_SIZE		0x9010000200000008ULL
@@ -48,6 +57,17 @@
 #define TDX_TDREPORT_LEN		1024
 #define TDX_REPORTDATA_LEN		64
 #define TDX_REPORTDATA_OFFSET		128
+
+/* Measurement registers: SHA-384 sized, in TDINFO (TDREPORT offset 512) */
+#define TDX_MR_LEN			48
+#define TDX_NR_RTMRS			4
+#define TDX_TDREPORT_MRTD		528
+#define TDX_TDREPORT_MRCONFIGID		576
+#define TDX_TDREPORT_MROWNER		624
+#define TDX_TDREPORT_MROWNERCONFIG	672
+#define TDX_TDREPORT_RTMR0		720
+/* TDG.MR.RTMR.EXTEND wants its 48-byte input 64-byte aligned */
+#define TDX_RTMR_EXTEND_ALIGN		64
 
 /**
  * struct tdx_quote_buf_hdr - header of the shared GetQuote buffer

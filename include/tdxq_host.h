@@ -23,6 +23,9 @@
  * @set_shared: convert @nr_pages pages at linear-map address @va to shared.
  * @set_private: convert them back to private.
  * @shared_gpa: guest-physical address the host uses for physical @pa.
+ * @extend_rtmr: TDG.MR.RTMR.EXTEND of RTMR @index with the 48 bytes at
+ *	@data (private, 64-byte aligned). Returns the TDX module status
+ *	(0 success, TDX_OPERAND_INVALID, TDX_OPERAND_BUSY, ...).
  */
 struct tdxq_host_ops {
 	const char *name;
@@ -34,6 +37,7 @@ struct tdxq_host_ops {
 	int (*set_shared)(void *va, unsigned long nr_pages);
 	int (*set_private)(void *va, unsigned long nr_pages);
 	u64 (*shared_gpa)(phys_addr_t pa);
+	u64 (*extend_rtmr)(const u8 *data, u64 index);
 };
 
 /* Name of the symbol a host module exports (looked up with host=NAME). */

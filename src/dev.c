@@ -119,6 +119,11 @@ static long tdxq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		    cmd != TDX_QUOTE_CMD_COMPAT_GET_QUOTE_RW)
 			return -ENOTTY;
 		return tdxq_compat_get_quote(argp);
+	case _IOC_NR(TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_R):
+		if (cmd != TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_R &&
+		    cmd != TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_W)
+			return -ENOTTY;
+		return tdxq_compat_extend_rtmr(argp);
 	case _IOC_NR(TDX_QUOTE_CMD_GET_QUOTE):
 		if (_IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 			return -ENOTTY;
@@ -127,6 +132,14 @@ static long tdxq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (_IOC_DIR(cmd) != _IOC_READ)
 			return -ENOTTY;
 		return tdxq_ioctl_info(argp, usize);
+	case _IOC_NR(TDX_QUOTE_CMD_RTMR_EXTEND):
+		if (_IOC_DIR(cmd) != _IOC_WRITE)
+			return -ENOTTY;
+		return tdxq_ioctl_rtmr_extend(argp, usize);
+	case _IOC_NR(TDX_QUOTE_CMD_MEASUREMENTS):
+		if (_IOC_DIR(cmd) != _IOC_READ)
+			return -ENOTTY;
+		return tdxq_ioctl_measurements(argp, usize);
 	default:
 		return -ENOTTY;
 	}
@@ -146,12 +159,16 @@ static struct miscdevice tdxq_miscdev = {
 	.groups = tdxq_stats_groups,
 };
 
-/* The name existing clients open; upstream's tdx_guest driver uses it too. */
+/*
+ * The name existing clients open; upstream's tdx_guest driver uses it too,
+ * with the measurement registers in its sysfs directory (measure.c).
+ */
 static struct miscdevice tdxq_guest_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "tdx_guest",
 	.fops = &tdxq_fops,
 	.mode = 0600,
+	.groups = tdxq_mr_groups,
 };
 
 static bool tdxq_guest_registered;

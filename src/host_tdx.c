@@ -171,6 +171,12 @@ static u64 tdxq_tdx_shared_gpa(phys_addr_t pa)
 	return pa | tdxq_shared_mask;
 }
 
+static u64 tdxq_tdx_extend_rtmr(const u8 *data, u64 index)
+{
+	return tdxq_tdcall(TDG_MR_RTMR_EXTEND, virt_to_phys((void *)data),
+			   index, 0, NULL, NULL);
+}
+
 const struct tdxq_host_ops tdxq_tdx_host_ops = {
 	.name = "tdx",
 	.get_report = tdxq_tdx_get_report,
@@ -181,4 +187,5 @@ const struct tdxq_host_ops tdxq_tdx_host_ops = {
 	.set_shared = tdxq_tdx_set_shared,
 	.set_private = tdxq_tdx_set_private,
 	.shared_gpa = tdxq_tdx_shared_gpa,
+	.extend_rtmr = tdxq_tdx_extend_rtmr,
 };

@@ -44,6 +44,10 @@ void tdxq_usage(FILE *f)
 "  quote [-d HEX | -D FILE] [-o FILE] [--timeout MS]\n"
 "                            get a signed quote; printed parsed unless -o\n"
 "  show FILE                 parse and print a quote file ('-' = stdin)\n"
+"  measurements              MRTD, MRCONFIGID, MROWNER, MROWNERCONFIG and\n"
+"                            RTMR0-3, from a fresh TDREPORT\n"
+"  extend RTMR HEX           extend RTMR 0-3 with 48 bytes given as exactly 96\n"
+"                            hex digits: RTMR = SHA-384(RTMR || bytes)\n"
 "\n"
 "Options:\n"
 "  -d HEX        report data: up to 128 hex digits (64 bytes), zero-padded on\n"
@@ -74,6 +78,8 @@ static const struct {
 	{ "report",	TDXQ_CMD_REPORT },
 	{ "quote",	TDXQ_CMD_QUOTE },
 	{ "show",	TDXQ_CMD_SHOW },
+	{ "measurements", TDXQ_CMD_MEASUREMENTS },
+	{ "extend",	TDXQ_CMD_EXTEND },
 };
 
 static bool is_help(const char *a)
@@ -146,6 +152,15 @@ int tdxq_parse_args(int argc, char *const argv[], struct tdxq_opts *o,
 		const char *a = argv[i];
 		bool takes_data = o->cmd == TDXQ_CMD_REPORT || o->cmd == TDXQ_CMD_QUOTE;
 
+		if (o->cmd == TDXQ_CMD_EXTEND && (no_more_opts || a[0] != '-')) {
+			if (!o->rtmr)
+				o->rtmr = a;
+			else if (!o->extend_hex)
+				o->extend_hex = a;
+			else
+				return say(err, errlen, "extend: unexpected argument '%s'", a);
+			continue;
+		}
 		if (no_more_opts || a[0] != '-' || !strcmp(a, "-")) {
 			if (o->cmd != TDXQ_CMD_SHOW)
 				return say(err, errlen, "%s: unexpected argument '%s'", cmd, a);
@@ -204,6 +219,8 @@ int tdxq_parse_args(int argc, char *const argv[], struct tdxq_opts *o,
 		return say(err, errlen, "%s: -d and -D cannot be used together", cmd);
 	if (o->cmd == TDXQ_CMD_SHOW && !o->in_file)
 		return say(err, errlen, "show: which FILE?");
+	if (o->cmd == TDXQ_CMD_EXTEND && !o->extend_hex)
+		return say(err, errlen, "extend: give RTMR (0-3) and HEX (48 bytes)");
 	return 0;
 }
 
@@ -324,6 +341,26 @@ const char *tdxq_errno_explain(enum tdxq_op op, int err)
 		break;
 	case TDXQ_OP_INFO:
 		break;
+	case TDXQ_OP_MEASUREMENTS:
+	case TDXQ_OP_EXTEND:
+		switch (err) {
+		case EINVAL:
+			return "the module rejected the request: RTMR above 3, or flags/reserved "
+			       "fields not zero (tdx-quote and the module do not match)";
+		case E2BIG:
+			return "the module is older than tdx-quote and does not know fields it uses";
+		case ENXIO:
+			return "the TDX module refused an operand of TDG.MR.RTMR.EXTEND";
+		case EBUSY:
+			return "the TDX module was busy with the register; nothing changed, "
+			       "try again";
+		case EIO:
+			return op == TDXQ_OP_EXTEND ? "the TDX module refused TDG.MR.RTMR.EXTEND" :
+			       "the TDX module refused TDG.MR.REPORT";
+		case EINTR:
+			return "interrupted by a signal while waiting for another extend";
+		}
+		break;
 	case TDXQ_OP_REPORT:
 		switch (err) {
 		case EIO:
@@ -396,6 +433,8 @@ int tdxq_ioctl_error(char *buf, size_t len, enum tdxq_op op, int err)
 		[TDXQ_OP_INFO] = "INFO failed",
 		[TDXQ_OP_REPORT] = "GET_REPORT failed",
 		[TDXQ_OP_QUOTE] = "GET_QUOTE failed",
+		[TDXQ_OP_MEASUREMENTS] = "MEASUREMENTS failed",
+		[TDXQ_OP_EXTEND] = "RTMR_EXTEND failed",
 	};
 
 	describe(buf, len, names[op], op, err);
@@ -603,4 +642,59 @@ int tdxq_load_reportdata(const struct tdxq_opts *o,
 		memcpy(out, buf, len);
 	free(buf);
 	return 0;
+}
+
+int tdxq_parse_extend(const struct tdxq_opts *o, struct tdx_quote_rtmr_extend *req,
+		      char *err, size_t errlen)
+{
+	const char *h = o->extend_hex;
+	uint32_t index;
+	size_t n;
+
+	memset(req, 0, sizeof(*req));
+	if (tdxq_parse_u32(o->rtmr, &index) || index >= TDX_QUOTE_NR_RTMRS) {
+		say(err, errlen, "extend: RTMR '%s' is not 0, 1, 2 or 3", o->rtmr);
+		return TDXQ_EXIT_USAGE;
+	}
+	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+		h += 2;
+	n = strlen(h);
+	for (size_t i = 0; i < n; i++) {
+		if (hexval(h[i]) < 0) {
+			say(err, errlen, "extend: '%c' at position %zu is not a hex digit",
+			    h[i], i + 1);
+			return TDXQ_EXIT_USAGE;
+		}
+	}
+	if (n != 2 * TDX_QUOTE_MR_LEN) {
+		say(err, errlen, "extend: %zu hex digits; give exactly %d (%d bytes)",
+		    n, 2 * TDX_QUOTE_MR_LEN, TDX_QUOTE_MR_LEN);
+		return TDXQ_EXIT_USAGE;
+	}
+	req->index = index;
+	for (size_t i = 0; i < TDX_QUOTE_MR_LEN; i++)
+		req->data[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
+	return 0;
+}
+
+static void print_mr(FILE *f, const char *name, const uint8_t *mr)
+{
+	fprintf(f, "%-14s ", name);
+	for (int i = 0; i < TDX_QUOTE_MR_LEN; i++)
+		fprintf(f, "%02x", mr[i]);
+	fputc('\n', f);
+}
+
+void tdxq_print_measurements(FILE *f, const struct tdx_quote_measurements *m)
+{
+	static const char *const rtmr[TDX_QUOTE_NR_RTMRS] = {
+		"rtmr0:", "rtmr1:", "rtmr2:", "rtmr3:",
+	};
+
+	print_mr(f, "mrtd:", m->mrtd);
+	print_mr(f, "mrconfigid:", m->mrconfigid);
+	print_mr(f, "mrowner:", m->mrowner);
+	print_mr(f, "mrownerconfig:", m->mrownerconfig);
+	for (int i = 0; i < TDX_QUOTE_NR_RTMRS; i++)
+		print_mr(f, rtmr[i], m->rtmr[i]);
 }

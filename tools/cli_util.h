@@ -40,6 +40,8 @@ enum tdxq_cmd {
 	TDXQ_CMD_REPORT,
 	TDXQ_CMD_QUOTE,
 	TDXQ_CMD_SHOW,
+	TDXQ_CMD_MEASUREMENTS,
+	TDXQ_CMD_EXTEND,
 };
 
 struct tdxq_opts {
@@ -49,6 +51,8 @@ struct tdxq_opts {
 	const char *out_file;		/* -o FILE, "-" = stdout */
 	const char *in_file;		/* show FILE, "-" = stdin */
 	uint32_t timeout_ms;		/* --timeout MS, 0 = module default */
+	const char *rtmr;		/* extend RTMR */
+	const char *extend_hex;		/* extend ... HEX */
 };
 
 /* Largest quote the CLI will read from a file or ask the kernel room for. */
@@ -89,6 +93,8 @@ enum tdxq_op {
 	TDXQ_OP_INFO,
 	TDXQ_OP_REPORT,
 	TDXQ_OP_QUOTE,
+	TDXQ_OP_MEASUREMENTS,
+	TDXQ_OP_EXTEND,
 };
 
 /* Why an operation failed with @err, per the uapi header; NULL if no idea. */
@@ -132,5 +138,17 @@ int tdxq_write_file(const char *path, const uint8_t *buf, size_t len,
 int tdxq_load_reportdata(const struct tdxq_opts *o,
 			 uint8_t out[TDX_QUOTE_REPORTDATA_LEN],
 			 char *err, size_t errlen);
+
+/*
+ * The extend request from "extend RTMR HEX": RTMR 0..3, HEX exactly 96 hex
+ * digits (48 bytes; an optional 0x prefix is allowed, nothing is padded).
+ * Returns 0 with @req filled (flags and reserved zero), or
+ * TDXQ_EXIT_USAGE with the reason in @err.
+ */
+int tdxq_parse_extend(const struct tdxq_opts *o, struct tdx_quote_rtmr_extend *req,
+		      char *err, size_t errlen);
+
+/* Print TDX_QUOTE_CMD_MEASUREMENTS's answer: one "name: hex" line each. */
+void tdxq_print_measurements(FILE *f, const struct tdx_quote_measurements *m);
 
 #endif /* TDXQ_CLI_UTIL_H */

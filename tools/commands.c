@@ -46,20 +46,32 @@ static int open_device(struct ctx *c)
 	return fd;
 }
 
-static int cmd_info(struct ctx *c)
+/*
+ * One ioctl that only reads (INFO, MEASUREMENTS) into @arg of @size bytes,
+ * zeroed first. Returns 0, or the exit code with the message printed.
+ */
+static int query(struct ctx *c, unsigned long req, void *arg, size_t size,
+		 enum tdxq_op op)
 {
-	struct tdx_quote_info info;
 	int fd, ret = 0;
 
 	fd = open_device(c);
 	if (fd < 0)
 		return TDXQ_EXIT_DEVICE;
-	memset(&info, 0, sizeof(info));
-	if (ioctl(fd, TDX_QUOTE_CMD_INFO, &info))
-		ret = complain(c, tdxq_ioctl_error(c->msg, sizeof(c->msg), TDXQ_OP_INFO, errno));
-	else
-		tdxq_print_info(c->out, &info);
+	memset(arg, 0, size);
+	if (ioctl(fd, req, arg))
+		ret = complain(c, tdxq_ioctl_error(c->msg, sizeof(c->msg), op, errno));
 	close(fd);
+	return ret;
+}
+
+static int cmd_info(struct ctx *c)
+{
+	struct tdx_quote_info info;
+	int ret = query(c, TDX_QUOTE_CMD_INFO, &info, sizeof(info), TDXQ_OP_INFO);
+
+	if (!ret)
+		tdxq_print_info(c->out, &info);
 	return ret;
 }
 
@@ -217,6 +229,35 @@ static int cmd_show(struct ctx *c, const struct tdxq_opts *o)
 	return ret;
 }
 
+static int cmd_measurements(struct ctx *c)
+{
+	struct tdx_quote_measurements m;
+	int ret = query(c, TDX_QUOTE_CMD_MEASUREMENTS, &m, sizeof(m),
+			TDXQ_OP_MEASUREMENTS);
+
+	if (!ret)
+		tdxq_print_measurements(c->out, &m);
+	return ret;
+}
+
+static int cmd_extend(struct ctx *c, const struct tdxq_opts *o)
+{
+	struct tdx_quote_rtmr_extend req;
+	int fd, ret;
+
+	ret = tdxq_parse_extend(o, &req, c->msg, sizeof(c->msg));
+	if (ret)
+		return complain(c, ret);
+	fd = open_device(c);
+	if (fd < 0)
+		return TDXQ_EXIT_DEVICE;
+	if (ioctl(fd, TDX_QUOTE_CMD_RTMR_EXTEND, &req))
+		ret = complain(c, tdxq_ioctl_error(c->msg, sizeof(c->msg), TDXQ_OP_EXTEND,
+						   errno));
+	close(fd);
+	return ret;
+}
+
 int tdxq_main(int argc, char *const argv[], FILE *out, FILE *err)
 {
 	struct ctx c = { .out = out, .err = err };
@@ -250,6 +291,12 @@ int tdxq_main(int argc, char *const argv[], FILE *out, FILE *err)
 		break;
 	case TDXQ_CMD_SHOW:
 		ret = cmd_show(&c, &o);
+		break;
+	case TDXQ_CMD_MEASUREMENTS:
+		ret = cmd_measurements(&c);
+		break;
+	case TDXQ_CMD_EXTEND:
+		ret = cmd_extend(&c, &o);
 		break;
 	default:
 		ret = TDXQ_EXIT_USAGE;

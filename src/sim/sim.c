@@ -91,18 +91,6 @@ MODULE_PARM_DESC(host_max_quote, "TDCS_QUOTE_MAX_SIZE to advertise, 0 for none (
  * knobs by sim_conv_fault(); the two triggers act when written.
  */
 
-/* A knob naming a status word: "none", one of a few names, or a number. */
-struct sim_code_name {
-	const char *name;
-	u64 code;
-};
-
-struct sim_code_knob {
-	bool on;
-	u64 code;
-	const struct sim_code_name *names;	/* ends with a NULL name */
-};
-
 static int sim_code_set(const char *val, const struct kernel_param *kp)
 {
 	struct sim_code_knob *k = kp->arg;
@@ -141,7 +129,7 @@ static int sim_code_get(char *buf, const struct kernel_param *kp)
 	return scnprintf(buf, PAGE_SIZE, "%#llx\n", k->code);
 }
 
-static const struct kernel_param_ops sim_code_ops = {
+const struct kernel_param_ops sim_code_ops = {
 	.set = sim_code_set,
 	.get = sim_code_get,
 };
@@ -530,6 +518,7 @@ static void sim_storm(unsigned int n)
 
 /* ---- host ops ---- */
 
+/* Reports carry the measurement registers as they are now (sim_measure.c). */
 static int sim_get_report(u8 *tdreport, const u8 *reportdata)
 {
 	sim_fill_tdreport(tdreport, reportdata);
@@ -969,6 +958,7 @@ const struct tdxq_host_ops tdx_quote_sim_host_ops = {
 	.set_shared = sim_set_shared,
 	.set_private = sim_set_private,
 	.shared_gpa = sim_shared_gpa,
+	.extend_rtmr = sim_measure_extend,
 };
 EXPORT_SYMBOL_GPL(tdx_quote_sim_host_ops);
 
@@ -1067,6 +1057,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_u64("dirty", 0444, sim_debugfs, &sim_dirty);
 	debugfs_create_file_unsafe("leaked_freed", 0444, sim_debugfs, NULL,
 				   &sim_leaked_freed_fops);
+	sim_measure_debugfs(sim_debugfs);
 }
 
 static int __init sim_init(void)
@@ -1074,6 +1065,7 @@ static int __init sim_init(void)
 	sim_wq = alloc_workqueue("tdx_quote_sim", WQ_UNBOUND, 0);
 	if (!sim_wq)
 		return -ENOMEM;
+	sim_measure_init();
 	sim_debugfs_init();
 	pr_info("simulated TDX host ready (service %u us, quote %lu bytes)\n",
 		service_us, quote_size);

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "tdxq_compat.h"
+#include "tdxq_ghci.h"
 #include "sim.h"
 
 /* TDREPORT_STRUCT offsets */
@@ -23,11 +24,11 @@
 #define TDR_SEAM_ATTR		376
 #define TDR_TD_ATTR		512
 #define TDR_XFAM		520
-#define TDR_MRTD		528
-#define TDR_MRCONFIGID		576
-#define TDR_MROWNER		624
-#define TDR_MROWNERCONFIG	672
-#define TDR_RTMR0		720
+#define TDR_MRTD		TDX_TDREPORT_MRTD
+#define TDR_MRCONFIGID		TDX_TDREPORT_MRCONFIGID
+#define TDR_MROWNER		TDX_TDREPORT_MROWNER
+#define TDR_MROWNERCONFIG	TDX_TDREPORT_MROWNERCONFIG
+#define TDR_RTMR0		TDX_TDREPORT_RTMR0
 #define TDR_LEN			1024
 
 #define Q_HDR_LEN		48
@@ -68,12 +69,7 @@ void sim_fill_tdreport(u8 *r, const u8 *reportdata)
 	sim_pattern(r + TDR_MRSEAM, 48, 0x30);
 	put_unaligned_le64(0x10000000ULL, r + TDR_TD_ATTR);
 	put_unaligned_le64(0xe71ULL, r + TDR_XFAM);
-	sim_pattern(r + TDR_MRTD, 48, 0xa0);
-	sim_pattern(r + TDR_MRCONFIGID, 48, 0xc0);
-	sim_pattern(r + TDR_MROWNER, 48, 0xd0);
-	sim_pattern(r + TDR_MROWNERCONFIG, 48, 0xe0);
-	for (i = 0; i < 4; i++)
-		sim_pattern(r + TDR_RTMR0 + 48 * i, 48, 0x40 + 0x10 * i);
+	sim_measure_fill(r);
 	/* A stand-in MAC: not a secret, just not zero. */
 	for (i = 0; i < TDR_MAC; i++)
 		r[TDR_MAC + i % 32] ^= r[i];

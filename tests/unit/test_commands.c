@@ -50,6 +50,7 @@ static struct {
 	struct tdx_quote_get_quote seen_quote[4];	/* GET_QUOTE requests as sent */
 	uint8_t seen_reportdata[64];			/* GET_REPORT request as sent */
 	struct tdx_quote_info info;			/* INFO answer */
+	struct tdx_quote_rtmr_extend seen_extend;	/* RTMR_EXTEND as sent */
 } dev;
 
 int __real_open(const char *path, int flags, ...);
@@ -128,6 +129,13 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		memcpy(r->tdreport + 128, r->reportdata, 64);
 	} else if (req == TDX_QUOTE_CMD_INFO) {
 		memcpy(arg, &dev.info, sizeof(dev.info));
+	} else if (req == TDX_QUOTE_CMD_RTMR_EXTEND) {
+		memcpy(&dev.seen_extend, arg, sizeof(dev.seen_extend));
+	} else if (req == TDX_QUOTE_CMD_MEASUREMENTS) {
+		uint8_t *m = arg;
+
+		for (size_t i = 0; i < sizeof(struct tdx_quote_measurements); i++)
+			m[i] = (uint8_t)(i / TDX_QUOTE_MR_LEN + 0xa0);
 	}
 	dev.ncalls++;
 	if (s->err) {
@@ -482,6 +490,78 @@ static void test_info(void **state)
 	assert_contains(err_text, "INFO failed: the device does not know this request");
 }
 
+static void test_measurements(void **state)
+{
+	const struct step s = { .req = TDX_QUOTE_CMD_MEASUREMENTS };
+	const struct step busy = { .req = TDX_QUOTE_CMD_MEASUREMENTS, .err = EINTR };
+
+	(void)state;
+	script(&s, 1);
+	assert_int_equal(run("measurements", NULL), 0);
+	/* each register on its own line, in TDREPORT order */
+	assert_contains(out_text, "mrtd:          a0a0a0");
+	assert_contains(out_text, "\nmrownerconfig: a3a3");
+	assert_contains(out_text, "\nrtmr0:         a4a4");
+	assert_contains(out_text, "\nrtmr3:         a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7"
+			"a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7\n");
+	assert_int_equal(dev.ncalls, 1);
+
+	memset(&dev, 0, sizeof(dev));
+	script(&busy, 1);
+	assert_int_equal(run("measurements", NULL), TDXQ_EXIT_REQUEST);
+	assert_contains(err_text, "MEASUREMENTS failed: interrupted by a signal");
+	assert_int_equal(run("measurements", "x", NULL), TDXQ_EXIT_USAGE);
+}
+
+static void test_extend(void **state)
+{
+	const struct step s = { .req = TDX_QUOTE_CMD_RTMR_EXTEND };
+	const struct step busy = { .req = TDX_QUOTE_CMD_RTMR_EXTEND, .err = EBUSY };
+	const struct step refused = { .req = TDX_QUOTE_CMD_RTMR_EXTEND, .err = ENXIO };
+	char hex[2 * TDX_QUOTE_MR_LEN + 3] = "0x";
+
+	(void)state;
+	for (int i = 0; i < TDX_QUOTE_MR_LEN; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02X", 0xf0 - i);
+	script(&s, 1);
+	assert_int_equal(run("extend", "2", hex, NULL), 0);
+	assert_string_equal(out_text, "");
+	assert_int_equal(dev.seen_extend.index, 2);
+	assert_int_equal(dev.seen_extend.flags, 0);
+	assert_int_equal(dev.seen_extend.reserved[0] | dev.seen_extend.reserved[1], 0);
+	for (int i = 0; i < TDX_QUOTE_MR_LEN; i++)
+		assert_int_equal(dev.seen_extend.data[i], 0xf0 - i);
+
+	memset(&dev, 0, sizeof(dev));
+	script(&busy, 1);
+	assert_int_equal(run("extend", "--", "0", hex + 2, NULL), TDXQ_EXIT_REQUEST);
+	assert_contains(err_text, "RTMR_EXTEND failed: the TDX module was busy");
+	assert_contains(err_text, "[EBUSY]");
+	assert_int_equal(dev.seen_extend.index, 0);
+
+	memset(&dev, 0, sizeof(dev));
+	script(&refused, 1);
+	assert_int_equal(run("extend", "3", hex, NULL), TDXQ_EXIT_REQUEST);
+	assert_contains(err_text, "refused an operand of TDG.MR.RTMR.EXTEND [ENXIO]");
+
+	/* usage errors never reach the device */
+	memset(&dev, 0, sizeof(dev));
+	assert_int_equal(run("extend", "4", hex, NULL), TDXQ_EXIT_USAGE);
+	assert_contains(err_text, "RTMR '4' is not 0, 1, 2 or 3");
+	assert_int_equal(run("extend", "1", "abcd", NULL), TDXQ_EXIT_USAGE);
+	assert_contains(err_text, "4 hex digits; give exactly 96 (48 bytes)");
+	hex[10] = 'g';
+	assert_int_equal(run("extend", "1", hex, NULL), TDXQ_EXIT_USAGE);
+	assert_contains(err_text, "'g' at position 9 is not a hex digit");
+	assert_int_equal(run("extend", "1", NULL), TDXQ_EXIT_USAGE);
+	assert_contains(err_text, "extend: give RTMR (0-3) and HEX (48 bytes)");
+	assert_int_equal(run("extend", "1", "00", "00", NULL), TDXQ_EXIT_USAGE);
+	assert_contains(err_text, "extend: unexpected argument '00'");
+	assert_int_equal(run("extend", "-x", "1", NULL), TDXQ_EXIT_USAGE);
+	assert_int_equal(dev.opens, 0);
+	assert_int_equal(dev.ncalls, 0);
+}
+
 /* Output that cannot be written is a local I/O error. */
 static void test_info_write_error(void **state)
 {
@@ -600,6 +680,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info_write_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show, setup, teardown),

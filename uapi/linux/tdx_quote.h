@@ -215,6 +215,81 @@ struct tdx_quote_info {
 #define TDX_QUOTE_CMD_INFO		_IOR('T', 0x11, struct tdx_quote_info)
 
 /*
+ * Measurement registers. A TD has MRTD (the build-time measurement), three
+ * fields the host sets at launch (MRCONFIGID, MROWNER, MROWNERCONFIG) and
+ * four run-time measurement registers RTMR0..3, all 48 bytes. Extending
+ * RTMR[i] with 48 bytes of data makes it SHA-384(RTMR[i] || data)
+ * (TDG.MR.RTMR.EXTEND); nothing else changes a register. Every TDREPORT
+ * and every quote carries the values of the moment.
+ */
+#define TDX_QUOTE_MR_LEN		48
+#define TDX_QUOTE_NR_RTMRS		4
+
+/**
+ * struct tdx_quote_rtmr_extend - RTMR extend request
+ * @flags: in: must be 0
+ * @index: in: RTMR to extend, 0 to TDX_QUOTE_NR_RTMRS - 1
+ * @data: in: the 48 bytes to extend it with (usually a SHA-384 digest)
+ * @reserved: must be 0
+ */
+struct tdx_quote_rtmr_extend {
+	__u32 flags;
+	__u32 index;
+	__u8 data[TDX_QUOTE_MR_LEN];
+	__u64 reserved[2];
+};
+
+/*
+ * TDX_QUOTE_CMD_RTMR_EXTEND - extend one RTMR (0x40485412)
+ *
+ * Errors:
+ *   EINVAL	flags or reserved fields not zero, index above 3, or a
+ *		structure too short to hold the fields before @reserved
+ *   E2BIG	structure longer than the kernel knows, with non-zero tail
+ *   EFAULT	bad pointer
+ *   EINTR	a fatal signal arrived while waiting for another extend or
+ *		report to finish
+ *   ENXIO	the TDX module refused an operand (TDX_OPERAND_INVALID)
+ *   EBUSY	the TDX module was busy with the register (TDX_OPERAND_BUSY);
+ *		nothing changed, try again
+ *   EIO	any other TDX module error
+ *   ENOMEM	no memory
+ * On any error the register is unchanged. The TDX module errors are
+ * logged, rate-limited.
+ */
+#define TDX_QUOTE_CMD_RTMR_EXTEND	_IOW('T', 0x12, struct tdx_quote_rtmr_extend)
+
+/**
+ * struct tdx_quote_measurements - the measurement registers, now
+ * @mrtd: out: MRTD
+ * @mrconfigid: out: MRCONFIGID
+ * @mrowner: out: MROWNER
+ * @mrownerconfig: out: MROWNERCONFIG
+ * @rtmr: out: RTMR0..3
+ * @reserved: out: zero
+ *
+ * The values come from one fresh TDREPORT, taken under the same lock as
+ * extends: they are one consistent snapshot.
+ */
+struct tdx_quote_measurements {
+	__u8 mrtd[TDX_QUOTE_MR_LEN];
+	__u8 mrconfigid[TDX_QUOTE_MR_LEN];
+	__u8 mrowner[TDX_QUOTE_MR_LEN];
+	__u8 mrownerconfig[TDX_QUOTE_MR_LEN];
+	__u8 rtmr[TDX_QUOTE_NR_RTMRS][TDX_QUOTE_MR_LEN];
+	__u64 reserved[4];
+};
+
+/*
+ * TDX_QUOTE_CMD_MEASUREMENTS - read every measurement register (0x81a05413)
+ *
+ * An older, shorter structure gets the fields it knows.
+ * Errors: EFAULT bad pointer; EINTR a fatal signal while waiting for an
+ * extend to finish; EIO the TDX module refused TDG.MR.REPORT; ENOMEM.
+ */
+#define TDX_QUOTE_CMD_MEASUREMENTS	_IOR('T', 0x13, struct tdx_quote_measurements)
+
+/*
  * Compatibility: the GetQuote ioctls existing clients send to
  * /dev/tdx_guest (Intel's libtdx_attest, google's go-tdx-guest, Intel's
  * kernel selftest). tdx_quote answers them on /dev/tdx_guest (when no
@@ -257,5 +332,25 @@ struct tdx_quote_compat_req {
 #define TDX_QUOTE_CMD_COMPAT_GET_QUOTE_RW	_IOWR('T', 4, struct tdx_quote_compat_req)
 /* go-tdx-guest, Intel's selftest, the unmerged upstream patch (0xC0105402) */
 #define TDX_QUOTE_CMD_COMPAT_GET_QUOTE_V2	_IOWR('T', 2, struct tdx_quote_compat_req)
+
+/**
+ * struct tdx_quote_compat_rtmr_extend - RTMR extend as Intel's guest driver
+ *	and libtdx_attest spell it (49 bytes, no padding)
+ * @data: the 48 bytes to extend with
+ * @index: RTMR 0 to 3
+ *
+ * Same semantics and errors as TDX_QUOTE_CMD_RTMR_EXTEND (index above 3
+ * is EINVAL). All four RTMRs may be extended, as through the upstream
+ * sysfs files (Intel's old driver refused 0 and 1 with EPERM).
+ */
+struct tdx_quote_compat_rtmr_extend {
+	__u8 data[TDX_QUOTE_MR_LEN];
+	__u8 index;
+};
+
+/* libtdx_attest release builds (0x80315403) */
+#define TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_R	_IOR('T', 3, struct tdx_quote_compat_rtmr_extend)
+/* libtdx_attest built with V3_DRIVER (0x40315403) */
+#define TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_W	_IOW('T', 3, struct tdx_quote_compat_rtmr_extend)
 
 #endif /* _UAPI_LINUX_TDX_QUOTE_H */

@@ -229,5 +229,6 @@ int hx_run_stress(void);
 int hx_run_limits(void);
 int hx_run_faults(void);
 int hx_run_cycles(void);
+int hx_run_measure(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

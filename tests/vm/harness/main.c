@@ -39,6 +39,7 @@ static const struct {
 	{ "limits",	 hx_run_limits },
 	{ "faults",	 hx_run_faults },
 	{ "cycles",	 hx_run_cycles },
+	{ "measure",	 hx_run_measure },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -425,7 +425,8 @@ static const char *const target_names[NR_TARGETS] = {
 };
 
 /* What the kernel does with a command: which handler, if any. */
-enum handler { H_NONE, H_REPORT, H_QUOTE, H_INFO, H_COMPAT };
+enum handler { H_NONE, H_REPORT, H_QUOTE, H_INFO, H_COMPAT, H_EXTEND,
+	       H_MEASUREMENTS, H_COMPAT_EXTEND };
 
 #define IOC(dir, type, nr, size) \
 	((unsigned long)(((dir) << _IOC_DIRSHIFT) | ((type) << _IOC_TYPESHIFT) | \
@@ -447,6 +448,14 @@ static enum handler dispatch(unsigned long cmd)
 		return _IOC_DIR(cmd) == (_IOC_READ | _IOC_WRITE) ? H_QUOTE : H_NONE;
 	case 0x11:
 		return _IOC_DIR(cmd) == _IOC_READ ? H_INFO : H_NONE;
+	case 3:
+		return cmd == TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_R ||
+		       cmd == TDX_QUOTE_CMD_COMPAT_EXTEND_RTMR_W ?
+		       H_COMPAT_EXTEND : H_NONE;
+	case 0x12:
+		return _IOC_DIR(cmd) == _IOC_WRITE ? H_EXTEND : H_NONE;
+	case 0x13:
+		return _IOC_DIR(cmd) == _IOC_READ ? H_MEASUREMENTS : H_NONE;
 	default:
 		return H_NONE;
 	}
@@ -562,33 +571,42 @@ static int tail_check(uintptr_t p, uint64_t n)
 	return 0;
 }
 
+/*
+ * copy_struct_from_user()'s verdict on a structure of @ksize bytes, of
+ * which a caller must pass @min: false with the errno allowed, or true
+ * with the caller's bytes in @k (zero-filled past them).
+ */
+static bool model_struct_in(unsigned long cmd, uintptr_t arg, void *k,
+			    uint64_t ksize, uint64_t min, struct expect *e)
+{
+	uint64_t usize = _IOC_SIZE(cmd), n = usize < ksize ? usize : ksize;
+	int err = 0;
+
+	keep(e, arg, n);
+	if (usize < min)
+		err = EINVAL;
+	else if (usize > ksize)
+		err = tail_check(arg + ksize, usize - ksize);
+	if (!err && !acc(arg, n, false))
+		err = EFAULT;
+	if (err) {
+		allow(e, err);
+		return false;
+	}
+	memset(k, 0, ksize);
+	get_bytes(arg, k, n);
+	return true;
+}
+
 static void model_quote(unsigned long cmd, uintptr_t arg, struct expect *e)
 {
-	uint64_t usize = _IOC_SIZE(cmd), n = usize < Q_SIZE ? usize : Q_SIZE;
+	uint64_t n = _IOC_SIZE(cmd) < Q_SIZE ? _IOC_SIZE(cmd) : Q_SIZE;
 	struct tdx_quote_get_quote k;
 	uint32_t timeout;
-	int err, i;
+	int i;
 
-	if (usize < Q_MIN) {
-		allow(e, EINVAL);
-		keep(e, arg, n);
+	if (!model_struct_in(cmd, arg, &k, Q_SIZE, Q_MIN, e))
 		return;
-	}
-	if (usize > Q_SIZE) {
-		err = tail_check(arg + Q_SIZE, usize - Q_SIZE);
-		if (err) {
-			allow(e, err);
-			keep(e, arg, n);
-			return;
-		}
-	}
-	if (!acc(arg, n, false)) {
-		allow(e, EFAULT);
-		return;
-	}
-	memset(&k, 0, sizeof(k));
-	get_bytes(arg, &k, n);
-	keep(e, arg, n);
 	if (k.flags || k.timeout_ms > TDX_QUOTE_MAX_TIMEOUT_MS) {
 		allow(e, EINVAL);
 		return;
@@ -690,6 +708,42 @@ static void model_compat(uintptr_t arg, struct expect *e)
 	allow(e, 0);
 }
 
+/* Measurement registers (t_measure.c tests them; here: the checks) */
+#define X_SIZE		sizeof(struct tdx_quote_rtmr_extend)
+#define X_MIN		offsetof(struct tdx_quote_rtmr_extend, reserved)
+
+static void model_extend(unsigned long cmd, uintptr_t arg, struct expect *e)
+{
+	struct tdx_quote_rtmr_extend k;
+
+	if (!model_struct_in(cmd, arg, &k, X_SIZE, X_MIN, e))
+		return;
+	allow(e, k.flags || k.reserved[0] || k.reserved[1] ||
+	      k.index >= TDX_QUOTE_NR_RTMRS ? EINVAL : 0);
+}
+
+static void model_measurements(unsigned long cmd, uintptr_t arg,
+			       struct expect *e)
+{
+	uint64_t n = _IOC_SIZE(cmd) < sizeof(struct tdx_quote_measurements) ?
+		     _IOC_SIZE(cmd) : sizeof(struct tdx_quote_measurements);
+
+	allow(e, acc(arg, n, true) ? 0 : EFAULT);
+}
+
+static void model_compat_extend(uintptr_t arg, struct expect *e)
+{
+	struct tdx_quote_compat_rtmr_extend k;
+
+	keep(e, arg, sizeof(k));
+	if (!acc(arg, sizeof(k), false)) {
+		allow(e, EFAULT);
+		return;
+	}
+	get_bytes(arg, &k, sizeof(k));
+	allow(e, k.index >= TDX_QUOTE_NR_RTMRS ? EINVAL : 0);
+}
+
 static void model(unsigned long cmd, uintptr_t arg, struct expect *e)
 {
 	switch (dispatch(cmd)) {
@@ -704,6 +758,15 @@ static void model(unsigned long cmd, uintptr_t arg, struct expect *e)
 		break;
 	case H_COMPAT:
 		model_compat(arg, e);
+		break;
+	case H_EXTEND:
+		model_extend(cmd, arg, e);
+		break;
+	case H_MEASUREMENTS:
+		model_measurements(cmd, arg, e);
+		break;
+	case H_COMPAT_EXTEND:
+		model_compat_extend(arg, e);
 		break;
 	default:
 		allow(e, ENOTTY);

@@ -169,6 +169,11 @@ long tdxq_ioctl_rtmr_extend(void __user *argp, size_t usize);
 long tdxq_ioctl_measurements(void __user *argp, size_t usize);
 long tdxq_compat_extend_rtmr(void __user *argp);
 
+/* ---- configfs-tsm provider (tsm.c) ---- */
+
+int tdxq_tsm_init(void);
+void tdxq_tsm_exit(void);
+
 /* ---- the real TDX host (host_tdx.c) ---- */
 
 extern const struct tdxq_host_ops tdxq_tdx_host_ops;

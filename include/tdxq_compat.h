@@ -94,4 +94,80 @@ static inline void tdxq_hrtimer_setup(struct hrtimer *timer,
 #define TDXQ_BIN_ATTR_CONST
 #endif
 
+/*
+ * configfs-tsm, the kernel's quote-report interface: only with
+ * CONFIG_TSM_REPORTS (from 6.7). The provider API changed twice:
+ * - 6.7: tsm_register(ops, priv, type) with struct tsm_ops and struct
+ *   tsm_desc, in module "tsm"; no per-attribute visibility (type NULL
+ *   gives the default attributes, as the in-tree tdx_guest driver uses).
+ * - 6.11: tsm_register(ops, priv); ops->report_attr_visible() and
+ *   ->report_bin_attr_visible() choose the attributes a provider shows.
+ * - 6.16: tsm_report_register(ops, priv), struct tsm_report_ops and
+ *   struct tsm_report_desc, TSM_REPORT_OUTBLOB_MAX, module "tsm_report"
+ *   (from 6.19 the name tsm_register() means the TEE-IO device API).
+ * The functions are looked up by name (src/tsm.c says why); the types
+ * come from <linux/tsm.h>, so a changed prototype fails the build.
+ * TDXQ_TSM_OUTBLOB_MAX is the TSM core's outblob limit (32 KiB; 16 MiB
+ * from 7.0), taken from the header.
+ */
+#define TDXQ_HAVE_TSM	IS_ENABLED(CONFIG_TSM_REPORTS)
+
+#if TDXQ_HAVE_TSM
+#include <linux/tsm.h>
+
+#if TDXQ_KERNEL_SINCE(6, 16)
+#define tdxq_tsm_ops			tsm_report_ops
+#define tdxq_tsm_desc			tsm_report_desc
+#define TDXQ_TSM_MODULE			"tsm_report"
+#define TDXQ_TSM_REGISTER_SYM		"tsm_report_register"
+#define TDXQ_TSM_UNREGISTER_SYM		"tsm_report_unregister"
+#define TDXQ_TSM_OUTBLOB_MAX		TSM_REPORT_OUTBLOB_MAX
+#else
+#define tdxq_tsm_ops			tsm_ops
+#define tdxq_tsm_desc			tsm_desc
+#define TDXQ_TSM_MODULE			"tsm"
+#define TDXQ_TSM_REGISTER_SYM		"tsm_register"
+#define TDXQ_TSM_UNREGISTER_SYM		"tsm_unregister"
+#define TDXQ_TSM_OUTBLOB_MAX		TSM_OUTBLOB_MAX
+#endif
+
+/* Register @ops (no private data) through @fn, the looked-up register. */
+static inline int tdxq_tsm_call_register(void *fn, const struct tdxq_tsm_ops *ops)
+{
+#if TDXQ_KERNEL_SINCE(6, 16)
+	typeof(tsm_report_register) *reg = fn;
+
+	return reg(ops, NULL);
+#else
+	typeof(tsm_register) *reg = fn;
+
+#if TDXQ_KERNEL_SINCE(6, 11)
+	return reg(ops, NULL);
+#else
+	return reg(ops, NULL, NULL);
+#endif
+#endif
+}
+
+/* Unregister @ops through @fn, the looked-up unregister. */
+static inline int tdxq_tsm_call_unregister(void *fn, const struct tdxq_tsm_ops *ops)
+{
+#if TDXQ_KERNEL_SINCE(6, 16)
+	typeof(tsm_report_unregister) *unreg = fn;
+#else
+	typeof(tsm_unregister) *unreg = fn;
+#endif
+
+	return unreg(ops);
+}
+
+/* 6.11: the provider chooses which report attributes exist. */
+#if TDXQ_KERNEL_SINCE(6, 11)
+#define TDXQ_TSM_VISIBILITY(attr_fn, bin_attr_fn) \
+	.report_attr_visible = (attr_fn), .report_bin_attr_visible = (bin_attr_fn),
+#else
+#define TDXQ_TSM_VISIBILITY(attr_fn, bin_attr_fn)
+#endif
+#endif /* TDXQ_HAVE_TSM */
+
 #endif /* TDXQ_COMPAT_H */

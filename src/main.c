@@ -180,9 +180,14 @@ static int __init tdxq_init(void)
 	ret = tdxq_dev_init();
 	if (ret)
 		goto notify_exit;
+	ret = tdxq_tsm_init();
+	if (ret)
+		goto dev_exit;
 	pr_info("version %s ready, host %s\n", TDXQ_VERSION, tdxq_host->name);
 	return 0;
 
+dev_exit:
+	tdxq_dev_exit();
 notify_exit:
 	tdxq_notify_exit();
 put_host:
@@ -192,6 +197,7 @@ put_host:
 
 static void __exit tdxq_exit(void)
 {
+	tdxq_tsm_exit();
 	tdxq_dev_exit();
 	tdxq_notify_exit();
 	tdxq_sharedbuf_exit();

@@ -102,8 +102,10 @@ stage_tree() {	# NAME: prints the directory as seen from root
 	rm -rf "${root%/}$rel"
 	mkdir -p "${root%/}$rel"
 	cp -r "$TOP/Kbuild" "$TOP/VERSION" "$TOP/src" "$TOP/include" "$TOP/uapi" "${root%/}$rel/"
-	cp -r "$TOP/tests/vm/dummy" "${root%/}$rel/dummy"
-	rm -f "${root%/}$rel"/dummy/*.o "${root%/}$rel"/dummy/*.ko
+	# At the tree's own path: the dummies include ../../../include.
+	mkdir -p "${root%/}$rel/tests/vm"
+	cp -r "$TOP/tests/vm/dummy" "${root%/}$rel/tests/vm/dummy"
+	rm -f "${root%/}$rel"/tests/vm/dummy/*.o "${root%/}$rel"/tests/vm/dummy/*.ko
 	echo "$rel"
 }
 
@@ -129,7 +131,7 @@ step_build() {
 	src=$(stage_tree build) || return 1
 	{
 		run make -C "$kdir" M="$src" W=1 modules &&
-		run make -C "$kdir" M="$src/dummy" W=1 modules
+		run make -C "$kdir" M="$src/tests/vm/dummy" W=1 modules
 	} >"$log" 2>&1 || { cat "$log" >&2; echo "$PROG: $suite: the build failed ($log)" >&2; return 1; }
 	# gcc, objtool and ld write "warning:", modpost "WARNING: modpost:".
 	if grep -iE "(warning|error):" "$log" >&2; then
@@ -140,7 +142,7 @@ step_build() {
 	# failure that matters returns explicitly)
 	cp "${root%/}$src/tdx_quote.ko" "${root%/}$src/tdx_quote_sim.ko" "$out/" || return 1
 	for ko in $(dummy_modules); do
-		cp "${root%/}$src/dummy/$ko" "$out/" || return 1
+		cp "${root%/}$src/tests/vm/dummy/$ko" "$out/" || return 1
 	done
 	rm -rf "${root%/}$src"
 	echo "$PROG: $suite: modules built against $kver ($compiler, W=1), no warnings"
@@ -168,7 +170,7 @@ step_sparse() {
 	src=$(stage_tree sparse) || return 1
 	{
 		run make -C "$kdir" M="$src" C=2 CF="-D__CHECK_ENDIAN__" modules &&
-		run make -C "$kdir" M="$src/dummy" C=2 CF="-D__CHECK_ENDIAN__" modules
+		run make -C "$kdir" M="$src/tests/vm/dummy" C=2 CF="-D__CHECK_ENDIAN__" modules
 	} >"$log" 2>&1 || { cat "$log" >&2; echo "$PROG: $suite: the sparse build failed ($log)" >&2; return 1; }
 	rm -rf "${root%/}$src"
 	if grep -q "not available or not up to date" "$log"; then
@@ -213,7 +215,8 @@ step_vm() {
 	fi
 	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-$timeout}" \
 		--log "$out/vm.log" -R "$vm_root" \
-		"${mods[@]}" \
+		"${mods[@]}" -K configfs -K tsm -K tsm_report -K tdx_guest \
+		-a "$TOP/debian/tdx-quote-replace-tdx-guest.conf:/usr/share/tdx-quote/" \
 		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
 		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd"
 }

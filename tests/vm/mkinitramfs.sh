@@ -24,7 +24,7 @@ PROG=${0##*/}
 
 usage() {
 	cat >&2 <<EOF
-usage: $PROG -o OUT.cpio.gz [-k KVER] [-R ROOT] [-m MODULE.ko]... [-T MODDIR [-F]] [-a SRC:DEST]... [-c 'COMMAND']
+usage: $PROG -o OUT.cpio.gz [-k KVER] [-R ROOT] [-m MODULE.ko]... [-K NAME]... [-T MODDIR [-F]] [-a SRC:DEST]... [-c 'COMMAND']
 
   -o OUT.cpio.gz  output file (gzip-compressed newc cpio)
   -k KVER         kernel release the image is for (default: \$KVER, else the
@@ -33,6 +33,10 @@ usage: $PROG -o OUT.cpio.gz [-k KVER] [-R ROOT] [-m MODULE.ko]... [-T MODDIR [-F
                   modules.order) are under ROOT/lib/modules/KVER, e.g. a
                   chroot holding another Debian's kernel (default /)
   -m MODULE.ko    put MODULE.ko in /lib/modules/KVER/extra/ (repeatable)
+  -K NAME         the kernel's own module NAME (e.g. tsm) and the modules
+                  it depends on, from ROOT/lib/modules/KVER (its
+                  modules.dep), where the kernel has NAME as a module;
+                  nothing where it does not (repeatable)
   -T MODDIR       copy the module tree MODDIR (an installed
                   /lib/modules/KVER, e.g. with DKMS modules in updates/)
                   to /lib/modules/KVER: all of it but the build/source
@@ -70,18 +74,20 @@ out=
 kver=${KVER:-}
 kroot=/
 modules=()
+stock=()
 modtree=
 modtree_full=0
 adds=()
 command=
 have_command=0
 
-while getopts ":o:k:R:m:T:Fa:c:h" opt; do
+while getopts ":o:k:R:m:K:T:Fa:c:h" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	k) kver=$OPTARG ;;
 	R) kroot=$OPTARG ;;
 	m) modules+=("$OPTARG") ;;
+	K) stock+=("$OPTARG") ;;
 	T) modtree=$OPTARG ;;
 	F) modtree_full=1 ;;
 	a) adds+=("$OPTARG") ;;
@@ -254,7 +260,25 @@ if [ -n "$modtree" ]; then
 		done || exit 1
 	fi
 fi
-for mod in "${modules[@]}"; do
+# -K: stock modules by name, with their dependencies (modules.dep lines
+# are "path: dependency...", the whole closure; a name is the file name
+# without .ko and compression suffix, with - read as _).
+kmoddir=${kroot%/}/lib/modules/$kver
+for name in ${stock[@]+"${stock[@]}"}; do
+	if [ ! -f "$kmoddir/modules.dep" ]; then
+		echo "$PROG: -K $name: no $kmoddir/modules.dep (a kernel without modules): skipped" >&2
+		continue
+	fi
+	awk -F'[: ]+' -v want="$name" '{
+		n = $1; sub(/.*\//, "", n); sub(/\.ko(\.[a-z]+)?$/, "", n); gsub(/-/, "_", n)
+		if (n == want) for (i = 1; i <= NF; i++) if ($i != "") print $i
+	}' "$kmoddir/modules.dep" | while IFS= read -r dep; do
+		[ -f "$kmoddir/$dep" ] || die "-K $name: $dep (in modules.dep) is missing"
+		(cd "$kmoddir" && cp -L --preserve=mode,timestamps --parents "$dep" "$moddir") ||
+			die "-K $name: copy of $dep failed"
+	done || exit 1
+done
+for mod in ${modules[@]+"${modules[@]}"}; do
 	[ -f "$mod" ] || die "module not found: $mod"
 	cp "$mod" "$moddir/extra/"
 done

@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
 	cat >&2 <<EOF
-usage: $PROG [--shell] [--timeout SECS (default 600)] [-R ROOT] [-m MODULE.ko]... [-T MODDIR [--full-modtree]] [-a SRC:DEST]... [--log FILE] [--] COMMAND...
+usage: $PROG [--shell] [--timeout SECS (default 600)] [-R ROOT] [-m MODULE.ko]... [-K NAME]... [-T MODDIR [--full-modtree]] [-a SRC:DEST]... [--log FILE] [--] COMMAND...
 
   --shell         interactive shell on the VM console instead of COMMAND
                   (no timeout; 'exit' powers off, Ctrl-A X kills qemu).
@@ -32,6 +32,8 @@ usage: $PROG [--shell] [--timeout SECS (default 600)] [-R ROOT] [-m MODULE.ko]..
   -R ROOT         the kernel's module lists are under ROOT/lib/modules/KVER
                   (a chroot holding another Debian's kernel; default /)
   -m MODULE.ko    put MODULE.ko in the VM's /lib/modules/KVER/extra/
+  -K NAME         the kernel's own module NAME and its dependencies, from
+                  ROOT/lib/modules/KVER, where it has one (mkinitramfs.sh -K)
   -T MODDIR       copy the installed module tree MODDIR (e.g.
                   /lib/modules/KVER with DKMS modules in updates/) to the
                   VM's /lib/modules/KVER; of its stock kernel/ modules only
@@ -72,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	-m) need_arg "$@"; mk_args+=(-m "$2"); shift 2 ;;
+	-K) need_arg "$@"; mk_args+=(-K "$2"); shift 2 ;;
 	-R) need_arg "$@"; mk_args+=(-R "$2"); shift 2 ;;
 	-a) need_arg "$@"; mk_args+=(-a "$2"); shift 2 ;;
 	-T) need_arg "$@"; mk_args+=(-T "$2"); shift 2 ;;

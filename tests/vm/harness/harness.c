@@ -232,6 +232,21 @@ int hx_teardown_failures(void)
 	return hx_teardowns_failed;
 }
 
+static int hx_not_run;
+
+void hx_group_not_run(int n)
+{
+	hx_not_run += n;
+}
+
+int hx_take_not_run(void)
+{
+	int n = hx_not_run;
+
+	hx_not_run = 0;
+	return n;
+}
+
 static uint64_t hx_read_or_fail(const char *dir, const char *name)
 {
 	char path[256];

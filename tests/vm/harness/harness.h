@@ -71,6 +71,14 @@ int hx_teardown(void);
 /* Teardowns that failed so far (cmocka 1.1 does not count them). */
 int hx_teardown_failures(void);
 
+/*
+ * A group's @n tests that do not apply to this kernel (skipped, and said
+ * why): its result line says so instead of a plain "passed".
+ * hx_take_not_run() returns the count and resets it.
+ */
+void hx_group_not_run(int n);
+int hx_take_not_run(void);
+
 /* ---- modules (the rest: hx_sys.h) ---- */
 
 /* Close the group's device, then hx_modules_remove(). Return: 0 or -errno. */
@@ -230,5 +238,6 @@ int hx_run_limits(void);
 int hx_run_faults(void);
 int hx_run_cycles(void);
 int hx_run_measure(void);
+int hx_run_tsm(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

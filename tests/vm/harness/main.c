@@ -40,6 +40,7 @@ static const struct {
 	{ "faults",	 hx_run_faults },
 	{ "cycles",	 hx_run_cycles },
 	{ "measure",	 hx_run_measure },
+	{ "tsm",	 hx_run_tsm },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -59,7 +60,7 @@ static bool selected(int argc, char **argv, const char *name)
 int main(int argc, char **argv)
 {
 	double start = hx_now(), t;
-	int failed_groups = 0, ret, td;
+	int failed_groups = 0, ret, td, not_run;
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -84,9 +85,13 @@ int main(int argc, char **argv)
 		t = hx_now();
 		td = hx_teardown_failures();
 		ret = groups[i].run();
-		printf("tdxq-vmtest: group %s: %s (%.1f s)\n", groups[i].name,
+		not_run = hx_take_not_run();
+		printf("tdxq-vmtest: group %s: %s (%.1f s)", groups[i].name,
 		       ret ? "FAILED" : hx_teardown_failures() != td ?
 		       "FAILED (teardown)" : "passed", hx_now() - t);
+		if (not_run)
+			printf("; %d test(s) NOT RUN: they do not apply to this kernel", not_run);
+		printf("\n");
 		if (ret)
 			failed_groups++;
 	}

@@ -134,10 +134,18 @@ pkg-test: deb
 # an upstream-equivalent configuration (tests/bench/). Writes the table and
 # CSV to build/bench/; never fails on timing. bench-smoke is a ~10 s run
 # of the same machinery (one tiny configuration per mode).
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke bench-tsm
 
 bench: modules
 	$(MAKE) -C tests/bench bench KVER=$(KVER)
+	$(MAKE) bench-tsm
+
+# The configfs-tsm rows: a kernel that has configfs-tsm (Debian 13's 6.12;
+# TSM_SUITE=sid for 7.2), in its matrix chroot (README, "Performance").
+TSM_SUITE ?= trixie
+bench-tsm:
+	tests/matrix/kernel.sh $(TSM_SUITE) build
+	$(MAKE) -C tests/bench tsm SUITE=$(TSM_SUITE)
 
 bench-smoke: modules
 	$(MAKE) -C tests/bench smoke KVER=$(KVER)

@@ -535,6 +535,30 @@ static void test_host_refuses(void **state)
 	check_model("after the retry");
 }
 
+/* A v5 quote carries them too, in its body (6 bytes further on). */
+static void test_quote_v5(void **state)
+{
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], *quote = malloc(64 * HX_KiB);
+	char where[64];
+	int i, ret;
+
+	(void)state;
+	assert_non_null(quote);
+	hx_sim_param_set("quote_version", "5");
+	hx_reportdata(rd, 5);
+	ret = hx_get_quote(hx_fd(), rd, 0, quote, 64 * HX_KiB, &req);
+	hx_sim_param_set("quote_version", "4");
+	if (ret)
+		fail_msg("GET_QUOTE: %s", strerror(ret));
+	assert_int_equal(hx_le16(quote), 5);
+	for (i = 0; i < NR_RTMRS; i++) {
+		snprintf(where, sizeof(where), "v5 quote RTMR%d", i);
+		expect_mr(where, quote + Q_RTMR0 + 6 + MR_LEN * i, model[i]);
+	}
+	free(quote);
+}
+
 /* Many extenders at once: every extend lands exactly once. */
 static void test_concurrent_extends(void **state)
 {
@@ -660,6 +684,7 @@ int hx_run_measure(void)
 		cmocka_unit_test(test_native_extend),
 		cmocka_unit_test(test_native_read),
 		cmocka_unit_test_teardown(test_host_refuses, knobs_off),
+		cmocka_unit_test(test_quote_v5),
 		cmocka_unit_test(test_concurrent_extends),
 		cmocka_unit_test(test_unload_open),
 	};

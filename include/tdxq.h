@@ -7,7 +7,9 @@
 #define TDXQ_H
 
 #include <linux/atomic.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -33,6 +35,8 @@ struct attribute_group;
  * @notify_cpu: preferred CPU for the event-notify vector
  * @use_irq: use the event-notify interrupt when the host supports it
  * @compat_dev: TDXQ_COMPAT_DEV_*: create /dev/tdx_guest?
+ * @leak_max_bytes: once the host's failed conversions leaked this much,
+ *	no new buffer is converted
  */
 struct tdxq_config {
 	unsigned long max_quote_size;
@@ -47,11 +51,18 @@ struct tdxq_config {
 	int notify_cpu;
 	bool use_irq;
 	int compat_dev;
+	unsigned long leak_max_bytes;
 };
 
 #define TDXQ_COMPAT_DEV_OFF	0
 #define TDXQ_COMPAT_DEV_ON	1
 #define TDXQ_COMPAT_DEV_AUTO	2	/* if no other driver holds the name */
+
+/*
+ * Largest max_quote_size: out_len and the clients' lengths are 32 bits, so
+ * a buffer of 4 GiB or more could never be filled.
+ */
+#define TDXQ_MAX_QUOTE_SIZE_LIMIT	(SZ_4G - PAGE_SIZE)
 
 extern struct tdxq_config tdxq_cfg;
 extern const struct tdxq_host_ops *tdxq_host;
@@ -102,7 +113,7 @@ struct tdxq_buf {
 };
 
 void tdxq_sharedbuf_exit(void);
-struct tdxq_buf *tdxq_buf_get(size_t len);
+struct tdxq_buf *tdxq_buf_get(size_t len, ktime_t deadline);
 void tdxq_buf_put(struct tdxq_buf *buf);
 void tdxq_buf_quarantine(struct tdxq_buf *buf);
 void tdxq_sharedbuf_kick(void);
@@ -142,6 +153,7 @@ struct tdxq_quote_result {
 
 void tdxq_quote_init(void);
 int tdxq_get_report(u8 *tdreport, const u8 *reportdata);
+int tdxq_caller_gone(ktime_t deadline);
 int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res);
 void tdxq_quote_result_release(struct tdxq_quote_result *res);

@@ -9,6 +9,7 @@
 
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
+#include <linux/irqnr.h>
 #include <linux/mmzone.h>
 #include <linux/version.h>
 
@@ -24,16 +25,6 @@
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
-#endif
-
-/*
- * 6.15: the CPUID helpers (cpuid_count() and friends) moved to
- * <asm/cpuid/api.h>; <asm/processor.h> stopped including them in 7.2.
- */
-#if TDXQ_KERNEL_SINCE(6, 15)
-#include <asm/cpuid/api.h>
-#else
-#include <asm/processor.h>
 #endif
 
 /*
@@ -169,5 +160,18 @@ static inline int tdxq_tsm_call_unregister(void *fn, const struct tdxq_tsm_ops *
 #define TDXQ_TSM_VISIBILITY(attr_fn, bin_attr_fn)
 #endif
 #endif /* TDXQ_HAVE_TSM */
+
+/*
+ * 6.13: the number of IRQ descriptors is read with irq_get_nr_irqs();
+ * the nr_irqs variable is no longer exported.
+ */
+static inline unsigned int tdxq_nr_irqs(void)
+{
+#if TDXQ_KERNEL_SINCE(6, 13)
+	return irq_get_nr_irqs();
+#else
+	return nr_irqs;
+#endif
+}
 
 #endif /* TDXQ_COMPAT_H */

@@ -26,7 +26,12 @@
 #define TDX_OPERAND_BUSY		0x8000020000000000ULL
 
 /* TDG.VM.RD field: host-advertised maximum quote size */
-#define TDCS_QUOTE_MAX_SIZE		0x9010000200000008ULL
+#define TDCS_QUOTE_MAX_SIZE		0x9010000200000008ULL	/* a 32-bit field */
+
+/* TDCALL completion status (RAX): the class is in bits 63:32 */
+#define TDX_STATUS_MASK			0xffffffff00000000ULL
+#define TDX_OPERAND_INVALID		0xc000010000000000ULL
+#define TDX_OPERAND_BUSY		0x8000020000000000ULL
 
 /* TDG.VP.VMCALL sub-functions (R11) */
 #define TDVMCALL_GET_TD_VM_CALL_INFO	0x10000

@@ -93,8 +93,14 @@ static long tdxq_ioctl_info(void __user *argp, size_t usize)
 	info.host_framing = tdxq_quote_framing();
 	tdxq_stats_fill(&info);
 
-	/* An older, shorter structure gets the fields it knows. */
+	/*
+	 * An older, shorter structure gets the fields it knows; a newer,
+	 * longer one gets zeros for the fields this module does not know.
+	 */
 	if (copy_to_user(argp, &info, min(usize, sizeof(info))))
+		return -EFAULT;
+	if (usize > sizeof(info) &&
+	    clear_user(argp + sizeof(info), usize - sizeof(info)))
 		return -EFAULT;
 	return 0;
 }

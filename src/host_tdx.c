@@ -10,7 +10,7 @@
 #include <linux/io.h>
 #include <linux/printk.h>
 #include <linux/set_memory.h>
-#include <asm/processor.h>
+#include <asm/cpufeature.h>
 
 #include "tdxq.h"
 #include "tdxq_compat.h"
@@ -21,9 +21,6 @@
 
 /* TDG.VP.VMCALL: expose R10..R15 to the host */
 #define TDVMCALL_EXPOSE_REGS	0xfc00ULL
-
-/* CPUID leaf that names the TDX guest */
-#define TDX_CPUID_LEAF		0x21
 
 static u64 tdxq_shared_mask;
 
@@ -77,13 +74,14 @@ static u64 tdxq_vmcall(u64 fn, u64 arg12, u64 arg13, u64 *out11)
  */
 bool tdxq_tdx_guest_detected(void)
 {
-	u32 eax, sig[3];
-
-	/* A TD finds the signature "IntelTDX    " in CPUID leaf 0x21. */
-	if (boot_cpu_data.cpuid_level < TDX_CPUID_LEAF)
-		return false;
-	cpuid_count(TDX_CPUID_LEAF, 0, &eax, &sig[0], &sig[2], &sig[1]);
-	return !memcmp("IntelTDX    ", sig, sizeof(sig));
+	/*
+	 * The kernel's own verdict: it sets X86_FEATURE_TDX_GUEST only in a
+	 * TD, and a TD cannot boot a kernel without CONFIG_INTEL_TDX_GUEST.
+	 * Raw CPUID is not enough: where the hypervisor controls it (SEV),
+	 * a spoofed "IntelTDX" signature would have this module execute
+	 * TDCALL and take #UD.
+	 */
+	return cpu_feature_enabled(X86_FEATURE_TDX_GUEST);
 }
 
 /**
@@ -113,6 +111,19 @@ int tdxq_tdx_host_init(void)
 	return 0;
 }
 
+/* A TDCALL's failure as upstream reports it to callers. */
+static int tdxq_tdcall_errno(u64 status)
+{
+	switch (status & TDX_STATUS_MASK) {
+	case TDX_OPERAND_BUSY:
+		return -EBUSY;
+	case TDX_OPERAND_INVALID:
+		return -ENXIO;
+	default:
+		return -EIO;
+	}
+}
+
 static int tdxq_tdx_get_report(u8 *tdreport, const u8 *reportdata)
 {
 	u64 status;
@@ -121,7 +132,7 @@ static int tdxq_tdx_get_report(u8 *tdreport, const u8 *reportdata)
 			     virt_to_phys((void *)reportdata), 0, NULL, NULL);
 	if (status) {
 		pr_err_ratelimited("TDG.MR.REPORT failed: %#llx\n", status);
-		return -EIO;
+		return tdxq_tdcall_errno(status);
 	}
 	return 0;
 }
@@ -153,7 +164,8 @@ static u64 tdxq_tdx_quote_max_size(void)
 	/* TDG.VM.RD exists from TDX module 1.5; older ones fail the call. */
 	if (tdxq_tdcall(TDG_VM_RD, 0, TDCS_QUOTE_MAX_SIZE, 0, NULL, &value))
 		return 0;
-	return value;
+	/* A 32-bit field: the rest of R8 is not part of it. */
+	return lower_32_bits(value);
 }
 
 static int tdxq_tdx_set_shared(void *va, unsigned long nr_pages)

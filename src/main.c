@@ -34,6 +34,7 @@ struct tdxq_config tdxq_cfg = {
 	.notify_cpu = 0,
 	.use_irq = true,
 	.compat_dev = TDXQ_COMPAT_DEV_AUTO,
+	.leak_max_bytes = SZ_16M,
 };
 
 module_param_named(max_quote_size, tdxq_cfg.max_quote_size, ulong, 0444);
@@ -66,6 +67,8 @@ module_param_named(pool_max_bytes, tdxq_cfg.pool_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(pool_max_bytes, "shared bytes kept for reuse at most (default 8 MiB)");
 module_param_named(pool_keep_bytes, tdxq_cfg.pool_keep_bytes, ulong, 0644);
 MODULE_PARM_DESC(pool_keep_bytes, "pooled buffers up to this size stay when idle (default 1 MiB)");
+module_param_named(leak_max_bytes, tdxq_cfg.leak_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(leak_max_bytes, "stop converting new buffers once the host's failed conversions leaked this many bytes (default 16 MiB)");
 module_param_named(pool_idle_ms, tdxq_cfg.pool_idle_ms, uint, 0644);
 MODULE_PARM_DESC(pool_idle_ms, "larger pooled buffers are given back after this idle time (default 10000)");
 module_param_named(recheck_ms, tdxq_cfg.recheck_ms, uint, 0444);
@@ -93,10 +96,12 @@ static int tdxq_check_params(void)
 {
 	struct tdxq_config *c = &tdxq_cfg;
 
+	/* Bounded before it is aligned, so that aligning cannot wrap. */
 	if (c->max_inflight < 1 || c->max_inflight > 1024 ||
 	    c->recheck_ms < 1 || c->poll_start_us < 1 ||
 	    c->initial_buf_len < GET_QUOTE_HDR_LEN + TDX_TDREPORT_LEN ||
-	    c->max_quote_size < c->initial_buf_len) {
+	    c->max_quote_size < c->initial_buf_len ||
+	    c->max_quote_size > TDXQ_MAX_QUOTE_SIZE_LIMIT) {
 		pr_err("invalid module parameters\n");
 		return -EINVAL;
 	}

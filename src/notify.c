@@ -9,7 +9,18 @@
  * registering fails, waiters poll instead (quote.c).
  *
  * When the CPU holding the vector goes offline the vector moves to another
- * online CPU and is registered again from there.
+ * online CPU and is registered again from there. (TD guests before 6.9
+ * refuse to offline a CPU, CC_ATTR_HOTPLUG_DISABLED: there this path runs
+ * only in the VM suite.)
+ *
+ * GHCI has no call to forget a vector. Once the host was told about one,
+ * its IRQ is never given back to the vector allocator, where another
+ * driver could get the vector and take a late completion for its own:
+ * at unload the handler goes, the IRQ stays allocated and activated (a
+ * fixed-vector IRQ keeps its vector when deactivated), and an interrupt
+ * to it is acked by the edge flow handler and dropped. A later load for
+ * the same CPU finds that IRQ by its mark and takes it back, so there is at
+ * most one such IRQ per CPU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +30,7 @@
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/smp.h>
 #include <asm/hw_irq.h>
 #include <asm/irqdomain.h>
@@ -26,7 +38,15 @@
 #include <uapi/linux/tdx_quote.h>
 
 #include "tdxq.h"
+#include "tdxq_compat.h"
 #include "tdxq_ghci.h"
+
+/*
+ * Handler data of an IRQ whose vector the host was told about: a value
+ * that a later load finds the IRQ by, never dereferenced. It is ASCII
+ * "tdxqirq" and not a canonical address, so no real pointer equals it.
+ */
+#define TDXQ_IRQ_MARK	((void *)0x7464787169727100UL)
 
 DECLARE_WAIT_QUEUE_HEAD(tdxq_notify_wq);
 
@@ -86,22 +106,58 @@ static int tdxq_register_vector(int cpu)
 	}
 	tdxq_vector = args.vector;
 	tdxq_cpu = cpu;
+	/* From now on the host may send it, whatever this module does. */
+	irq_set_handler_data(tdxq_irq, TDXQ_IRQ_MARK);
 	return 0;
 }
 
+/*
+ * Stop handling the IRQ. One the host was told about stays allocated, with
+ * its vector (see the top of this file); any other goes back.
+ */
 static void tdxq_free_irq(void)
 {
 	free_irq(tdxq_irq, NULL);
-	irq_dispose_mapping(tdxq_irq);
+	if (irq_get_handler_data(tdxq_irq) != TDXQ_IRQ_MARK)
+		irq_dispose_mapping(tdxq_irq);
 	tdxq_irq = 0;
 	tdxq_vector = 0;
 	tdxq_cpu = -1;
+}
+
+/* The IRQ on @cpu an earlier load kept, or 0. */
+static unsigned int tdxq_kept_irq(int cpu)
+{
+	unsigned int irq, nr = tdxq_nr_irqs(), found = 0;
+	struct irq_data *d;
+
+	rcu_read_lock();
+	for (irq = 1; irq < nr && !found; irq++) {
+		d = irq_get_irq_data(irq);
+		if (d && d->domain == x86_vector_domain &&
+		    irq_data_get_irq_handler_data(d) == TDXQ_IRQ_MARK &&
+		    cpumask_first(irq_data_get_effective_affinity_mask(d)) == cpu)
+			found = irq;
+	}
+	rcu_read_unlock();
+	return found && !irq_has_action(found) ? found : 0;
 }
 
 static int tdxq_alloc_irq(int cpu)
 {
 	struct irq_alloc_info info;
 	int irq, ret;
+
+	irq = tdxq_kept_irq(cpu);
+	if (irq) {
+		ret = request_irq(irq, tdxq_notify_handler, IRQF_NOBALANCING,
+				  "tdx_quote", NULL);
+		if (ret)
+			return ret;
+		tdxq_irq = irq;
+		pr_info("taking back the notify IRQ an earlier load kept (the host may still send its vector)\n");
+		return 0;
+	}
 
 	memset(&info, 0, sizeof(info));
 	info.mask = cpumask_of(cpu);
@@ -205,10 +261,11 @@ int tdxq_notify_init(void)
 }
 
 /**
- * tdxq_notify_exit() - release the vector
+ * tdxq_notify_exit() - stop handling the notify interrupt
  *
- * The host has no call to forget a vector; nothing is in flight any more
- * when this runs, except buffers leaked on purpose.
+ * The host has no call to forget a vector, and buffers it still owns may
+ * be completed later: the IRQ stays allocated with its vector (see the
+ * top of this file) for the next load to take back.
  */
 void tdxq_notify_exit(void)
 {

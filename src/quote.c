@@ -167,6 +167,22 @@ static u64 tdxq_us_left(ktime_t deadline)
 	return left > 0 ? left : 0;
 }
 
+/**
+ * tdxq_caller_gone() - has the caller given up?
+ * @deadline: the request's deadline
+ *
+ * Return: 0, -ERESTARTSYS when a signal is pending, -ETIMEDOUT when
+ * @deadline has passed.
+ */
+int tdxq_caller_gone(ktime_t deadline)
+{
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	if (ktime_after(ktime_get(), deadline))
+		return -ETIMEDOUT;
+	return 0;
+}
+
 /*
  * Take one of max_inflight slots, queueing behind earlier callers if none
  * is free, until @deadline or a signal.
@@ -388,10 +404,16 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 	u64 status;
 	int ret;
 
-	buf = tdxq_buf_get(len);
-	if (!buf)
-		return -ENOMEM;
+	buf = tdxq_buf_get(len, deadline);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	res->buf_len = buf->size;
+	/* A search for memory may have used up the time or met a signal. */
+	ret = tdxq_caller_gone(deadline);
+	if (ret) {
+		tdxq_buf_put(buf);
+		return ret;
+	}
 	hdr = buf->va;
 	hdr->version = GET_QUOTE_BUF_VERSION;
 	/*
@@ -495,6 +517,7 @@ static void tdxq_count_failure(int err, const struct tdxq_quote_result *res)
 		tdxq_stat_inc(fail_too_large);
 		break;
 	case -ENOMEM:
+	case -ENOBUFS:
 		tdxq_stat_inc(fail_nomem);
 		break;
 	}

@@ -7,15 +7,27 @@
  *
  * Up to the buddy allocator's largest order they come from
  * alloc_pages_exact(); beyond it from alloc_contig_range() on a range this
- * file finds itself (alloc_contig_pages() is not exported).
+ * file finds itself (alloc_contig_pages() is not exported), giving up at
+ * the caller's deadline or on a signal.
+ *
+ * Conversions go in naturally aligned pieces of at most 2 MiB: before 6.7
+ * the kernel fails a conversion whose MapGPA the host answered RETRY, and
+ * KVM does so after each 2 MiB whenever the vCPU has an event pending. A
+ * piece whose conversion failed is in an unknown state and is leaked on
+ * purpose; once leaks pass leak_max_bytes no new buffer is converted, so
+ * a host cannot drain guest memory through failures.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/hugetlb.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -27,6 +39,7 @@
 #define TDXQ_MIN_BUF_LEN	SZ_16K
 #define TDXQ_REAP_PERIOD	HZ
 #define TDXQ_REUSE_SLACK	4	/* reuse buffers up to 4x the size needed */
+#define TDXQ_CONVERT_MAX	SZ_2M	/* largest conversion in one call */
 
 static DEFINE_SPINLOCK(tdxq_pool_lock);
 static LIST_HEAD(tdxq_pool);		/* free, shared, ready for reuse */
@@ -58,6 +71,11 @@ size_t tdxq_buf_len_for(size_t payload)
 }
 
 #if TDXQ_HAVE_CONTIG_ALLOC
+/*
+ * As the kernel's pfn_range_valid_contig(): every page online, in @zone,
+ * not reserved, and not hugetlb (a huge page would fail the attempt only
+ * after alloc_contig_range() isolated the range).
+ */
 static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
 			      unsigned long nr_pages)
 {
@@ -66,7 +84,8 @@ static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
 
 	for (; pfn < end; pfn++) {
 		page = pfn_to_online_page(pfn);
-		if (!page || page_zone(page) != zone || PageReserved(page))
+		if (!page || page_zone(page) != zone || PageReserved(page) ||
+		    PageHuge(page))
 			return false;
 	}
 	return true;
@@ -75,10 +94,13 @@ static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
 /*
  * Find and take nr_pages contiguous pages, from ZONE_NORMAL down: a shared
  * buffer is unmovable while it lives, so ZONE_MOVABLE is no place for it.
+ * As alloc_contig_pages(), the windows are aligned to their size, so each
+ * range is tried once. Between windows: the caller's deadline and signals.
  */
-static struct page *tdxq_alloc_contig(unsigned long nr_pages)
+static struct page *tdxq_alloc_contig(unsigned long nr_pages,
+				      ktime_t deadline, int *err)
 {
-	const unsigned long step = MAX_ORDER_NR_PAGES;
+	const unsigned long stride = roundup_pow_of_two(nr_pages);
 	unsigned long pfn;
 	struct zone *zone;
 	int nid, zi;
@@ -88,34 +110,40 @@ static struct page *tdxq_alloc_contig(unsigned long nr_pages)
 			zone = &NODE_DATA(nid)->node_zones[zi];
 			if (!populated_zone(zone))
 				continue;
-			for (pfn = ALIGN(zone->zone_start_pfn, step);
+			for (pfn = ALIGN(zone->zone_start_pfn, stride);
 			     zone_spans_pfn(zone, pfn + nr_pages - 1);
-			     pfn += step) {
+			     pfn += stride) {
+				*err = tdxq_caller_gone(deadline);
+				if (*err)
+					return NULL;
 				if (tdxq_range_usable(zone, pfn, nr_pages) &&
 				    !tdxq_alloc_contig_range(pfn, pfn + nr_pages,
 							     GFP_KERNEL | __GFP_NOWARN))
 					return pfn_to_page(pfn);
 				cond_resched();
-				if (fatal_signal_pending(current))
-					return NULL;
 			}
 		}
 	}
+	*err = -ENOMEM;
 	return NULL;
 }
 #endif
 
-static void *tdxq_alloc_pages(size_t len, bool *contig)
+/* Pages for a buffer of @len bytes, or NULL with *@err set. */
+static void *tdxq_alloc_pages(size_t len, ktime_t deadline, bool *contig,
+			      int *err)
 {
 	void *va = NULL;
 
 	*contig = false;
+	*err = -ENOMEM;
 	if (len <= TDXQ_BUDDY_MAX_BYTES)
 		va = alloc_pages_exact(len, GFP_KERNEL | __GFP_NOWARN);
 #if TDXQ_HAVE_CONTIG_ALLOC
 	/* Beyond the buddy limit, or when fragmentation defeats it. */
 	if (!va) {
-		struct page *page = tdxq_alloc_contig(len >> PAGE_SHIFT);
+		struct page *page = tdxq_alloc_contig(len >> PAGE_SHIFT,
+						      deadline, err);
 
 		if (page) {
 			*contig = true;
@@ -126,8 +154,11 @@ static void *tdxq_alloc_pages(size_t len, bool *contig)
 	return va;
 }
 
+/* Free [va, va + len): all or part of what tdxq_alloc_pages() gave. */
 static void tdxq_free_pages(void *va, size_t len, bool contig)
 {
+	if (!len)
+		return;
 #if TDXQ_HAVE_CONTIG_ALLOC
 	if (contig) {
 		free_contig_range(PFN_DOWN(__pa(va)), len >> PAGE_SHIFT);
@@ -137,29 +168,93 @@ static void tdxq_free_pages(void *va, size_t len, bool contig)
 	free_pages_exact(va, len);
 }
 
-static struct tdxq_buf *tdxq_buf_alloc(size_t len)
+/* Bytes from @va to the end of its naturally aligned 2 MiB, at most @left. */
+static size_t tdxq_piece_len(void *va, size_t left)
+{
+	phys_addr_t pa = __pa(va);
+
+	return min_t(size_t, left,
+		     TDXQ_CONVERT_MAX - (pa & (TDXQ_CONVERT_MAX - 1)));
+}
+
+/* Pages whose conversion failed: in an unknown state, never to be touched. */
+static void tdxq_leak(size_t len, bool to_shared, int err)
+{
+	pr_err_ratelimited("converting %zu bytes %s failed (%d); leaking them\n",
+			   len, to_shared ? "to shared" : "back to private", err);
+	tdxq_stat_add(leaked_bytes, len);
+}
+
+/*
+ * Convert [va, va + len) back to private piece by piece and free each
+ * piece that made it; a piece that did not is leaked. Return: true if
+ * all of it made it.
+ */
+static bool tdxq_unshare_free(void *va, size_t len, bool contig)
+{
+	bool all = true;
+	size_t off, n;
+	int ret;
+
+	for (off = 0; off < len; off += n) {
+		n = tdxq_piece_len(va + off, len - off);
+		ret = tdxq_host->set_private(va + off, n >> PAGE_SHIFT);
+		if (ret) {
+			tdxq_leak(n, false, ret);
+			all = false;
+		} else {
+			tdxq_free_pages(va + off, n, contig);
+		}
+	}
+	return all;
+}
+
+/*
+ * Convert [va, va + len) to shared piece by piece. When a piece fails it
+ * is leaked, the pieces before it go back to private and are freed, the
+ * ones after it (never converted) are freed.
+ */
+static int tdxq_share(void *va, size_t len, bool contig)
+{
+	size_t off, n;
+	int ret;
+
+	for (off = 0; off < len; off += n) {
+		n = tdxq_piece_len(va + off, len - off);
+		ret = tdxq_host->set_shared(va + off, n >> PAGE_SHIFT);
+		if (ret) {
+			tdxq_leak(n, true, ret);
+			tdxq_unshare_free(va, off, contig);
+			tdxq_free_pages(va + off + n, len - off - n, contig);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline)
 {
 	struct tdxq_buf *buf;
 	int ret;
 
+	if (tdxq_stat_read(leaked_bytes) >= tdxq_cfg.leak_max_bytes) {
+		pr_err_once("the host's failed conversions leaked %lld bytes (leak_max_bytes %lu): no more buffers are converted; requests that need a new one fail with ENOBUFS\n",
+			    tdxq_stat_read(leaked_bytes), tdxq_cfg.leak_max_bytes);
+		return ERR_PTR(-ENOBUFS);
+	}
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	buf->len = len;
-	buf->va = tdxq_alloc_pages(len, &buf->contig);
+	buf->va = tdxq_alloc_pages(len, deadline, &buf->contig, &ret);
 	if (!buf->va) {
 		kfree(buf);
-		return NULL;
+		return ERR_PTR(ret);
 	}
-
-	ret = tdxq_host->set_shared(buf->va, len >> PAGE_SHIFT);
+	ret = tdxq_share(buf->va, len, buf->contig);
 	if (ret) {
-		/* The pages are in an unknown state: never reuse them. */
-		pr_err_ratelimited("converting %zu bytes to shared failed (%d); leaking them\n",
-				   len, ret);
-		tdxq_stat_add(leaked_bytes, len);
 		kfree(buf);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	tdxq_stat_inc(conversions_shared);
 	buf->gpa = tdxq_host->shared_gpa(__pa(buf->va));
@@ -169,30 +264,24 @@ static struct tdxq_buf *tdxq_buf_alloc(size_t len)
 /* Give a buffer the host no longer owns back to the page allocator. */
 static void tdxq_buf_release(struct tdxq_buf *buf)
 {
-	int ret;
-
-	ret = tdxq_host->set_private(buf->va, buf->len >> PAGE_SHIFT);
-	if (ret) {
-		pr_err_ratelimited("converting %zu bytes back to private failed (%d); leaking them\n",
-				   buf->len, ret);
-		tdxq_stat_add(leaked_bytes, buf->len);
-	} else {
+	if (tdxq_unshare_free(buf->va, buf->len, buf->contig))
 		tdxq_stat_inc(conversions_private);
-		tdxq_free_pages(buf->va, buf->len, buf->contig);
-	}
 	kfree(buf);
 }
 
 /**
  * tdxq_buf_get() - take a zeroed shared buffer of at least @len bytes
  * @len: bytes needed, header included
+ * @deadline: the caller's; a search for contiguous memory stops there
  *
  * Reuses the smallest pooled buffer that fits (and is not much bigger), or
  * allocates and converts a new one of exactly @len bytes. The first @len
  * bytes, all that the request hands to the host, are zeroed.
- * Return: the buffer, or NULL when memory or conversion failed.
+ * Return: the buffer, or ERR_PTR(): -ENOMEM no memory or a failed
+ * conversion, -ENOBUFS conversions stopped (leak_max_bytes), -ETIMEDOUT
+ * the deadline passed or -ERESTARTSYS a signal came while searching.
  */
-struct tdxq_buf *tdxq_buf_get(size_t len)
+struct tdxq_buf *tdxq_buf_get(size_t len, ktime_t deadline)
 {
 	struct tdxq_buf *buf, *best = NULL;
 
@@ -211,8 +300,8 @@ struct tdxq_buf *tdxq_buf_get(size_t len)
 	spin_unlock(&tdxq_pool_lock);
 
 	if (!best)
-		best = tdxq_buf_alloc(len);
-	if (best) {
+		best = tdxq_buf_alloc(len, deadline);
+	if (!IS_ERR(best)) {
 		best->size = len;
 		memset(best->va, 0, len);
 	}

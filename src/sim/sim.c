@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/set_memory.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
@@ -198,6 +199,19 @@ static unsigned int conv_fail_private;
 module_param(conv_fail_private, uint, 0644);
 MODULE_PARM_DESC(conv_fail_private, "fail the next N shared-to-private conversions (default 0)");
 
+static unsigned int conv_fail_skip;
+module_param(conv_fail_skip, uint, 0644);
+MODULE_PARM_DESC(conv_fail_skip, "conv_fail_shared/private start failing after N more good conversions (default 0)");
+
+/*
+ * A guest kernel before 6.7 fails a conversion whose MapGPA the host
+ * answered RETRY, and KVM answers so after each 2 MiB whenever the vCPU
+ * has an event pending: on a busy TD any conversion over 2 MiB can fail.
+ */
+static unsigned long conv_max_bytes = SZ_2M;
+module_param(conv_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(conv_max_bytes, "fail any single conversion larger than this, as a pre-6.7 guest kernel on a busy KVM host (default 2 MiB; 0: no limit)");
+
 /* A range of pages the guest converted to shared. */
 struct sim_range {
 	struct list_head node;
@@ -353,17 +367,82 @@ static bool sim_gpa_zero(u64 pa, size_t len)
 	return zero;
 }
 
-/* Is [pa, pa + size) inside one range the guest made shared? */
-static bool sim_is_shared(u64 pa, u64 size)
+/* The shared range that holds all of [pfn, pfn + nr), or NULL. */
+static struct sim_range *sim_shared_range(unsigned long pfn, unsigned long nr)
 {
-	unsigned long pfn = PHYS_PFN(pa), nr = size >> PAGE_SHIFT;
 	struct sim_range *r;
 
 	list_for_each_entry(r, &sim_shared, node) {
 		if (pfn >= r->pfn && pfn + nr <= r->pfn + r->nr)
-			return true;
+			return r;
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * Is [pa, pa + size) shared? Adjacent shared ranges are merged (the guest
+ * converts in pieces), so one range holds it if it is.
+ */
+static bool sim_is_shared(u64 pa, u64 size)
+{
+	return sim_shared_range(PHYS_PFN(pa), size >> PAGE_SHIFT);
+}
+
+/* Add @new to the shared ranges, merged with the ones it touches. */
+static void sim_shared_add(struct sim_range *new)
+{
+	struct sim_range *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &sim_shared, node) {
+		if (r->pfn + r->nr == new->pfn || new->pfn + new->nr == r->pfn) {
+			new->pfn = min(new->pfn, r->pfn);
+			new->nr += r->nr;
+			list_del(&r->node);
+			kfree(r);
+		}
+	}
+	list_add(&new->node, &sim_shared);
+}
+
+/*
+ * Take [pfn, pfn + nr) out of the shared range @r that holds it: what is
+ * left of @r on either side stays shared. Under sim_lock.
+ * Return: a range for the pages taken out (@r itself when nothing is left
+ * of it), or NULL without memory.
+ */
+static struct sim_range *sim_shared_cut(struct sim_range *r, unsigned long pfn,
+					unsigned long nr)
+{
+	unsigned long end = r->pfn + r->nr;
+	bool middle = pfn > r->pfn && pfn + nr < end;
+	struct sim_range *cut, *tail = NULL;
+
+	if (r->pfn == pfn && r->nr == nr) {
+		list_del(&r->node);
+		return r;
+	}
+	cut = kzalloc(sizeof(*cut), GFP_KERNEL);
+	if (middle)
+		tail = kzalloc(sizeof(*tail), GFP_KERNEL);
+	if (!cut || (middle && !tail)) {
+		kfree(cut);
+		kfree(tail);
+		return NULL;
+	}
+	cut->pfn = pfn;
+	cut->nr = nr;
+	if (pfn == r->pfn) {
+		r->pfn += nr;
+		r->nr -= nr;
+		return cut;
+	}
+	r->nr = pfn - r->pfn;
+	if (middle) {
+		tail->pfn = pfn + nr;
+		tail->nr = end - tail->pfn;
+		list_add(&tail->node, &sim_shared);
+	}
+	return cut;
 }
 
 /* Does [pfn, pfn + nr) overlap a range on @list? */
@@ -437,15 +516,26 @@ static bool sim_fault_for(struct sim_fault *f)
 	       f->irq_dup;
 }
 
-/* Is this conversion to fail? Counts conv_fail_shared/private down. */
-static bool sim_conv_fault(unsigned int *knob)
+/*
+ * Is this conversion of @nr_pages to fail? Too large for conv_max_bytes,
+ * or conv_fail_shared/private (@knob) armed and conv_fail_skip used up;
+ * counts them down.
+ */
+static bool sim_conv_fault(unsigned int *knob, unsigned long nr_pages)
 {
-	bool fail;
+	bool fail = false;
 
 	kernel_param_lock(THIS_MODULE);
-	fail = *knob;
-	if (fail)
-		(*knob)--;
+	if (conv_max_bytes && nr_pages << PAGE_SHIFT > conv_max_bytes) {
+		fail = true;
+	} else if (*knob) {
+		if (conv_fail_skip) {
+			conv_fail_skip--;
+		} else {
+			fail = true;
+			(*knob)--;
+		}
+	}
 	kernel_param_unlock(THIS_MODULE);
 	return fail;
 }
@@ -881,7 +971,7 @@ static int sim_set_shared(void *va, unsigned long nr_pages)
 	}
 	mutex_unlock(&sim_lock);
 
-	if (sim_conv_fault(&conv_fail_shared)) {
+	if (sim_conv_fault(&conv_fail_shared, nr_pages)) {
 		/* Unknown state now: the guest must never use or free them. */
 		mutex_lock(&sim_lock);
 		list_add(&r->node, &sim_leaked);
@@ -896,7 +986,7 @@ static int sim_set_shared(void *va, unsigned long nr_pages)
 		return ret;
 	}
 	mutex_lock(&sim_lock);
-	list_add(&r->node, &sim_shared);
+	sim_shared_add(r);
 	sim_shared_bytes += nr_pages << PAGE_SHIFT;
 	mutex_unlock(&sim_lock);
 	return 0;
@@ -908,21 +998,20 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 	struct sim_range *r, *found = NULL;
 	bool fail;
 
-	fail = sim_conv_fault(&conv_fail_private);
+	fail = sim_conv_fault(&conv_fail_private, nr_pages);
 	mutex_lock(&sim_lock);
-	list_for_each_entry(r, &sim_shared, node) {
-		if (r->pfn == pfn && r->nr == nr_pages) {
-			found = r;
-			break;
-		}
-	}
-	if (found) {
+	r = sim_shared_range(pfn, nr_pages);
+	if (r) {
 		if (sim_is_inuse(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT)) {
 			sim_violations++;
 			pr_warn("guest converted back a buffer whose GetQuote is in flight (pfn %#lx)\n",
 				pfn);
 		}
-		list_del(&found->node);
+		found = sim_shared_cut(r, pfn, nr_pages);
+		if (!found) {
+			mutex_unlock(&sim_lock);
+			return -ENOMEM;
+		}
 		sim_shared_bytes -= nr_pages << PAGE_SHIFT;
 		if (fail) {
 			/* Still shared as far as anyone knows: never to be freed. */

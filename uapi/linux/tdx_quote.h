@@ -39,8 +39,8 @@ struct tdx_quote_report_req {
 /*
  * TDX_QUOTE_CMD_GET_REPORT - get a TDREPORT (0xC4405401)
  *
- * Errors: EFAULT bad pointer; EIO the TDX module refused (TDG.MR.REPORT);
- * ENOMEM no memory.
+ * Errors: EFAULT bad pointer; EBUSY the TDX module was busy (try again);
+ * ENXIO or EIO the TDX module refused (TDG.MR.REPORT); ENOMEM no memory.
  */
 #define TDX_QUOTE_CMD_GET_REPORT	_IOWR('T', 1, struct tdx_quote_report_req)
 
@@ -101,6 +101,8 @@ struct tdx_quote_get_quote {
  *   EPROTO	the host broke the protocol (out_len beyond the buffer,
  *		unknown status); logged, rate-limited
  *   ENOMEM	no memory for, or no conversion of, a shared buffer
+ *   ENOBUFS	no new shared buffer: the host's failed conversions leaked
+ *		more than the module's leak_max_bytes
  * Where the host is at fault (ETIMEDOUT with the buffer held, EBUSY,
  * EHOSTDOWN, EIO, EREMOTEIO, EPROTO, a failed conversion) the kernel log
  * says so, rate-limited.

@@ -239,5 +239,6 @@ int hx_run_faults(void);
 int hx_run_cycles(void);
 int hx_run_measure(void);
 int hx_run_tsm(void);
+int hx_run_realhost(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

@@ -34,6 +34,7 @@ static const struct {
 	{ "pool",	 hx_run_pool },
 	{ "compat",	 hx_run_compat },
 	{ "hostile",	 hx_run_hostile },
+	{ "realhost",	 hx_run_realhost },
 	{ "fuzz",	 hx_run_fuzz },
 	{ "stress",	 hx_run_stress },
 	{ "limits",	 hx_run_limits },

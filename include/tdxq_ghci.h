@@ -7,8 +7,9 @@
 #ifndef TDXQ_GHCI_H
 #define TDXQ_GHCI_H
 
-#include <linux/types.h>
 #include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/types.h>
 
 /* TDCALL leaves (RAX) */
 #define TDG_VP_VMCALL			0
@@ -25,13 +26,25 @@
 #define TDX_OPERAND_INVALID		0xC000010000000000ULL
 #define TDX_OPERAND_BUSY		0x8000020000000000ULL
 
+/*
+ * A failed TDCALL's status as upstream reports it to callers
+ * (tdx_mcall_get_report0(), tdx_mcall_extend_rtmr()).
+ */
+static inline int tdxq_tdcall_errno(u64 status)
+{
+	switch (TDX_STATUS_CLASS(status)) {
+	case TDX_STATUS_CLASS(TDX_OPERAND_INVALID):
+		return -ENXIO;
+	case TDX_STATUS_CLASS(TDX_OPERAND_BUSY):
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
 /* TDG.VM.RD field: host-advertised maximum quote size */
 #define TDCS_QUOTE_MAX_SIZE		0x9010000200000008ULL	/* a 32-bit field */
 
-/* TDCALL completion status (RAX): the class is in bits 63:32 */
-#define TDX_STATUS_MASK			0xffffffff00000000ULL
-#define TDX_OPERAND_INVALID		0xc000010000000000ULL
-#define TDX_OPERAND_BUSY		0x8000020000000000ULL
 
 /* TDG.VP.VMCALL sub-functions (R11) */
 #define TDVMCALL_GET_TD_VM_CALL_INFO	0x10000

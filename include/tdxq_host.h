@@ -13,13 +13,15 @@
  * struct tdxq_host_ops - what a host provides
  * @name: short name shown in INFO ("tdx", "sim")
  * @get_report: TDG.MR.REPORT. @tdreport is 1024 bytes, 1024-aligned,
- *	private; @reportdata is 64 bytes, 64-aligned. Returns 0 or -errno.
+ *	private; @reportdata is 64 bytes, 64-aligned. Returns the TDCALL
+ *	status (0: success).
  * @get_quote: TDG.VP.VMCALL<GetQuote> on the shared buffer at @gpa of
  *	@size bytes. Returns the TDVMCALL status (R10).
  * @notify_supported: GetTdVmCallInfo: may SetupEventNotifyInterrupt be used?
  * @setup_notify: TDG.VP.VMCALL<SetupEventNotifyInterrupt>; runs on the
  *	CPU that is to receive @vector. Returns the TDVMCALL status.
- * @quote_max_size: host-advertised maximum quote size (TDG.VM.RD), or 0.
+ * @quote_max_size: what TDG.VM.RD of TDCS.QUOTE_MAX_SIZE left in R8 (the
+ *	field is 32 bits: the caller takes those), or 0.
  * @set_shared: convert @nr_pages pages at linear-map address @va to shared.
  * @set_private: convert them back to private.
  * @shared_gpa: guest-physical address the host uses for physical @pa.
@@ -29,7 +31,7 @@
  */
 struct tdxq_host_ops {
 	const char *name;
-	int (*get_report)(u8 *tdreport, const u8 *reportdata);
+	u64 (*get_report)(u8 *tdreport, const u8 *reportdata);
 	u64 (*get_quote)(u64 gpa, u64 size);
 	bool (*notify_supported)(void);
 	u64 (*setup_notify)(u8 vector);

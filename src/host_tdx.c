@@ -111,30 +111,10 @@ int tdxq_tdx_host_init(void)
 	return 0;
 }
 
-/* A TDCALL's failure as upstream reports it to callers. */
-static int tdxq_tdcall_errno(u64 status)
+static u64 tdxq_tdx_get_report(u8 *tdreport, const u8 *reportdata)
 {
-	switch (status & TDX_STATUS_MASK) {
-	case TDX_OPERAND_BUSY:
-		return -EBUSY;
-	case TDX_OPERAND_INVALID:
-		return -ENXIO;
-	default:
-		return -EIO;
-	}
-}
-
-static int tdxq_tdx_get_report(u8 *tdreport, const u8 *reportdata)
-{
-	u64 status;
-
-	status = tdxq_tdcall(TDG_MR_REPORT, virt_to_phys(tdreport),
-			     virt_to_phys((void *)reportdata), 0, NULL, NULL);
-	if (status) {
-		pr_err_ratelimited("TDG.MR.REPORT failed: %#llx\n", status);
-		return tdxq_tdcall_errno(status);
-	}
-	return 0;
+	return tdxq_tdcall(TDG_MR_REPORT, virt_to_phys(tdreport),
+			   virt_to_phys((void *)reportdata), 0, NULL, NULL);
 }
 
 static u64 tdxq_tdx_get_quote(u64 gpa, u64 size)
@@ -164,8 +144,7 @@ static u64 tdxq_tdx_quote_max_size(void)
 	/* TDG.VM.RD exists from TDX module 1.5; older ones fail the call. */
 	if (tdxq_tdcall(TDG_VM_RD, 0, TDCS_QUOTE_MAX_SIZE, 0, NULL, &value))
 		return 0;
-	/* A 32-bit field: the rest of R8 is not part of it. */
-	return lower_32_bits(value);
+	return value;
 }
 
 static int tdxq_tdx_set_shared(void *va, unsigned long nr_pages)

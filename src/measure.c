@@ -85,14 +85,7 @@ static int tdxq_mr_errno(u64 status, unsigned int index)
 		return 0;
 	pr_err_ratelimited("TDG.MR.RTMR.EXTEND of RTMR%u refused by the TDX module: %#llx\n",
 			   index, status);
-	switch (TDX_STATUS_CLASS(status)) {
-	case TDX_STATUS_CLASS(TDX_OPERAND_INVALID):
-		return -ENXIO;
-	case TDX_STATUS_CLASS(TDX_OPERAND_BUSY):
-		return -EBUSY;
-	default:
-		return -EIO;
-	}
+	return tdxq_tdcall_errno(status);
 }
 
 /**

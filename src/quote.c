@@ -60,7 +60,8 @@ static size_t tdxq_clamp_len(size_t len)
  */
 void tdxq_quote_init(void)
 {
-	u64 host_max = tdxq_host->quote_max_size();
+	/* TDCS.QUOTE_MAX_SIZE is a 32-bit field: the rest of R8 is not. */
+	u64 host_max = lower_32_bits(tdxq_host->quote_max_size());
 	size_t len;
 
 	/* The host's word, bounded by ours before any arithmetic. */
@@ -96,21 +97,29 @@ size_t tdxq_quote_next_buf_len(void)
  * @tdreport: 1024-byte output
  * @reportdata: 64-byte input
  *
- * Return: 0, -ENOMEM, or the host's error.
+ * Return: 0, -ENOMEM, or the TDX module's refusal: -EBUSY (operand busy,
+ * try again), -ENXIO (invalid operand), -EIO.
  */
 int tdxq_get_report(u8 *tdreport, const u8 *reportdata)
 {
 	u8 *report, *data;
 	int ret = -ENOMEM;
+	u64 status;
 
 	/* kmalloc() aligns power-of-two sizes naturally, as TDCALL needs. */
 	report = kzalloc(TDX_TDREPORT_LEN, GFP_KERNEL);
 	data = kmalloc(TDX_REPORTDATA_LEN, GFP_KERNEL);
 	if (report && data) {
 		memcpy(data, reportdata, TDX_REPORTDATA_LEN);
-		ret = tdxq_host->get_report(report, data);
-		if (!ret)
+		status = tdxq_host->get_report(report, data);
+		if (status) {
+			pr_err_ratelimited("TDG.MR.REPORT failed: %#llx\n",
+					   status);
+			ret = tdxq_tdcall_errno(status);
+		} else {
 			memcpy(tdreport, report, TDX_TDREPORT_LEN);
+			ret = 0;
+		}
 	}
 	kfree(data);
 	kfree(report);

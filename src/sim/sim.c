@@ -82,7 +82,7 @@ MODULE_PARM_DESC(framing, "raw: frame the TDREPORT for the quote service itself,
 
 static unsigned long host_max_quote;
 module_param(host_max_quote, ulong, 0644);
-MODULE_PARM_DESC(host_max_quote, "TDCS_QUOTE_MAX_SIZE to advertise, 0 for none (default 0)");
+MODULE_PARM_DESC(host_max_quote, "what TDG.VM.RD of TDCS_QUOTE_MAX_SIZE leaves in R8 (a 32-bit field: bits above it are junk a guest must ignore), 0 for none (default 0)");
 
 /*
  * ---- host faults ----
@@ -158,6 +158,16 @@ static const struct sim_code_name sim_status_names[] = {
 static struct sim_code_knob fault_status = { .names = sim_status_names };
 module_param_cb(fault_status, &sim_code_ops, &fault_status, 0644);
 MODULE_PARM_DESC(fault_status, "complete every request with this status word: success, error, unavailable or a number (default none)");
+
+static const struct sim_code_name sim_tdcall_names[] = {
+	{ "operand_busy", TDX_OPERAND_BUSY },
+	{ "invalid_operand", TDX_OPERAND_INVALID },
+	{ NULL, 0 }
+};
+
+static struct sim_code_knob fault_report = { .names = sim_tdcall_names };
+module_param_cb(fault_report, &sim_code_ops, &fault_report, 0644);
+MODULE_PARM_DESC(fault_report, "the TDX module refuses every TDG.MR.REPORT with this status: operand_busy, invalid_operand or a number (default none)");
 
 static bool fault_stuck;
 module_param(fault_stuck, bool, 0644);
@@ -609,8 +619,20 @@ static void sim_storm(unsigned int n)
 /* ---- host ops ---- */
 
 /* Reports carry the measurement registers as they are now (sim_measure.c). */
-static int sim_get_report(u8 *tdreport, const u8 *reportdata)
+static u64 sim_get_report(u8 *tdreport, const u8 *reportdata)
 {
+	u64 status = 0;
+
+	kernel_param_lock(THIS_MODULE);
+	if (fault_report.on)
+		status = fault_report.code;
+	kernel_param_unlock(THIS_MODULE);
+	if (status) {
+		mutex_lock(&sim_lock);
+		sim_faults++;
+		mutex_unlock(&sim_lock);
+		return status;
+	}
 	sim_fill_tdreport(tdreport, reportdata);
 	return 0;
 }

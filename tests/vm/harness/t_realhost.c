@@ -11,7 +11,9 @@
  * - contiguous memory that is not there: a 64 MiB buffer in a VM whose
  *   memory is filled with pages pinned by pipes gives up at the caller's
  *   deadline, or at a signal;
- * - max_quote_size at its edges, INFO into a longer structure.
+ * - max_quote_size at its edges, INFO into a longer structure;
+ * - TDG.MR.REPORT refused as busy or invalid (EBUSY, ENXIO as upstream),
+ *   TDCS.QUOTE_MAX_SIZE read as the 32-bit field it is.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -551,6 +553,59 @@ static void test_info_longer_struct(void **state)
 	free(buf);
 }
 
+/* --------------------------------------------- what the TDX module says */
+
+static void test_report_refused(void **state)
+{
+	static const struct {
+		const char *status;
+		int err;
+	} cases[] = {
+		{ "operand_busy", EBUSY },
+		{ "invalid_operand", ENXIO },
+		{ "0xc000030000000000", EIO },
+		{ "none", 0 },
+	};
+	uint8_t rd[64], tdr[1024];
+	uint64_t faults;
+	size_t i;
+	int ret;
+
+	(void)state;
+	hx_modules_unload();
+	assert_int_equal(hx_modules_load("", ""), 0);
+	hx_reportdata(rd, 0x2b70);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hx_sim_param_set("fault_report", cases[i].status);
+		faults = hx_sim_stat("faults");
+		memset(tdr, 0, sizeof(tdr));
+		ret = hx_get_report(hx_fd(), rd, tdr);
+		if (ret != cases[i].err)
+			fail_msg("GET_REPORT with TDG.MR.REPORT answering %s: %s, want %s",
+				 cases[i].status, ret ? strerror(ret) : "success",
+				 cases[i].err ? strerror(cases[i].err) : "success");
+		assert_int_equal(hx_sim_stat("faults") - faults, cases[i].err ? 1 : 0);
+		if (!ret)
+			assert_memory_equal(tdr + HX_TDR_REPORTDATA_OFF, rd, 64);
+	}
+}
+
+/* 64 KiB in the field, junk in the upper half of R8. */
+static void test_quote_max_size_32bit(void **state)
+{
+	struct tdx_quote_info info;
+
+	(void)state;
+	hx_modules_unload();
+	assert_int_equal(hx_modules_load("host_max_quote=0xdead000000010000", ""), 0);
+	hx_info(&info);
+	if (info.host_max_quote_size != 65536)
+		fail_msg("TDCS.QUOTE_MAX_SIZE 0x10000 with junk above bit 31 read as %llu, want 65536",
+			 (unsigned long long)info.host_max_quote_size);
+	/* 64 KiB and the header, in its size class */
+	assert_int_equal(info.next_buf_len, 128 * HX_KiB);
+}
+
 int hx_run_realhost(void)
 {
 	const struct CMUnitTest pieces[] = {
@@ -572,6 +627,8 @@ int hx_run_realhost(void)
 	const struct CMUnitTest params[] = {
 		cmocka_unit_test(test_max_quote_size_edges),
 		cmocka_unit_test(test_info_longer_struct),
+		cmocka_unit_test(test_report_refused),
+		cmocka_unit_test(test_quote_max_size_32bit),
 	};
 	int failed;
 

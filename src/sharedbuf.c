@@ -7,8 +7,8 @@
  *
  * Up to the buddy allocator's largest order they come from
  * alloc_pages_exact(); beyond it from alloc_contig_range() on a range this
- * file finds itself (alloc_contig_pages() is not exported), giving up at
- * the caller's deadline or on a signal.
+ * file finds itself (alloc_contig_pages() is not exported), 4 MiB at a
+ * time, giving up at the caller's deadline or on a signal.
  *
  * Conversions go in naturally aligned pieces of at most 2 MiB: before 6.7
  * the kernel fails a conversion whose MapGPA the host answered RETRY, and
@@ -92,10 +92,39 @@ static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
 }
 
 /*
+ * Take [pfn, pfn + nr_pages) with alloc_contig_range(), one largest buddy
+ * block (4 MiB) at a time: migrating a whole 64 MiB window can take many
+ * seconds (16 s under TCG on a debug kernel), so the caller's deadline and
+ * signals are checked between blocks. Adjacent blocks make one range.
+ * Return: 0, -ETIMEDOUT or -ERESTARTSYS (the caller gave up), or another
+ * error (the range is not to be had); on error nothing is held.
+ */
+static int tdxq_take_range(unsigned long pfn, unsigned long nr_pages,
+			   ktime_t deadline)
+{
+	unsigned long done, n;
+	int ret;
+
+	for (done = 0; done < nr_pages; done += n) {
+		n = min_t(unsigned long, nr_pages - done, MAX_ORDER_NR_PAGES);
+		ret = tdxq_caller_gone(deadline);
+		if (!ret)
+			ret = tdxq_alloc_contig_range(pfn + done, pfn + done + n,
+						      GFP_KERNEL | __GFP_NOWARN);
+		if (ret) {
+			if (done)
+				free_contig_range(pfn, done);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
  * Find and take nr_pages contiguous pages, from ZONE_NORMAL down: a shared
  * buffer is unmovable while it lives, so ZONE_MOVABLE is no place for it.
  * As alloc_contig_pages(), the windows are aligned to their size, so each
- * range is tried once. Between windows: the caller's deadline and signals.
+ * range is tried once.
  */
 static struct page *tdxq_alloc_contig(unsigned long nr_pages,
 				      ktime_t deadline, int *err)
@@ -113,13 +142,16 @@ static struct page *tdxq_alloc_contig(unsigned long nr_pages,
 			for (pfn = ALIGN(zone->zone_start_pfn, stride);
 			     zone_spans_pfn(zone, pfn + nr_pages - 1);
 			     pfn += stride) {
-				*err = tdxq_caller_gone(deadline);
-				if (*err)
+				if (tdxq_range_usable(zone, pfn, nr_pages)) {
+					*err = tdxq_take_range(pfn, nr_pages,
+							       deadline);
+					if (!*err)
+						return pfn_to_page(pfn);
+				} else {
+					*err = tdxq_caller_gone(deadline);
+				}
+				if (*err == -ETIMEDOUT || *err == -ERESTARTSYS)
 					return NULL;
-				if (tdxq_range_usable(zone, pfn, nr_pages) &&
-				    !tdxq_alloc_contig_range(pfn, pfn + nr_pages,
-							     GFP_KERNEL | __GFP_NOWARN))
-					return pfn_to_page(pfn);
 				cond_resched();
 			}
 		}

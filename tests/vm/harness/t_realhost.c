@@ -415,60 +415,94 @@ static void frag_alarm(int sig)
 	(void)sig;
 }
 
+/* How long the whole search took when it ran to its end (first test). */
+static double frag_search_s;
+/* Below this the memory was not fragmented enough to test anything. */
+#define FRAG_MIN_SEARCH_S	0.1
+#define FRAG_SIGNAL_EVERY_MS	5
+
 /*
- * A 64 MiB request that cannot be met: it ends by its deadline (ETIMEDOUT,
- * or ENOMEM if the search ended first) or, with @signal_ms, by a signal
- * without SA_RESTART (EINTR). No GetQuote goes to the host for it.
+ * A 64 MiB request that cannot be met within @timeout_ms, with SIGALRM
+ * (no SA_RESTART) every 5 ms if @signals. It must end with one of @want
+ * (0-terminated) within @bound_s; nothing of it may reach the host.
+ * Return: the errno, *@t the seconds it took.
  */
-static void frag_request(uint32_t timeout_ms, unsigned int signal_ms)
+static int frag_request(uint32_t timeout_ms, bool signals, const int *want,
+			double bound_s, double *t)
 {
-	struct itimerval it = { { 0, 0 }, { signal_ms / 1000, signal_ms % 1000 * 1000 } };
+	struct itimerval it = {
+		{ 0, FRAG_SIGNAL_EVERY_MS * 1000 }, { 0, FRAG_SIGNAL_EVERY_MS * 1000 }
+	};
 	struct sigaction sa = { .sa_handler = frag_alarm }, old;
 	struct tdx_quote_get_quote req;
 	uint64_t quotes = hx_sim_stat("quotes"), rejects = hx_sim_stat("rejects_private");
-	double t, bound;
+	const int *w;
 	int ret;
 
-	if (signal_ms) {
+	if (signals) {
 		assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
 		assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
 	}
-	t = hx_now();
-	ret = quote_within(0x2b60 + signal_ms, FRAG_QUOTE, timeout_ms, &req);
-	t = hx_now() - t;
-	if (signal_ms) {
+	*t = hx_now();
+	ret = quote_within(0x2b60 + timeout_ms, FRAG_QUOTE, timeout_ms, &req);
+	*t = hx_now() - *t;
+	if (signals) {
 		memset(&it, 0, sizeof(it));
 		setitimer(ITIMER_REAL, &it, NULL);
 		sigaction(SIGALRM, &old, NULL);
 	}
-	bound = (signal_ms ? signal_ms : timeout_ms) / 1000.0 + FRAG_SLACK_S;
-	print_message("  64 MiB, timeout %u ms%s: %s after %.2f s (bound %.1f s)\n",
-		      timeout_ms, signal_ms ? ", signal" : "",
-		      ret ? strerror(ret) : "a quote", t, bound);
+	print_message("  64 MiB, timeout %u ms%s: %s after %.3f s (bound %.1f s)\n",
+		      timeout_ms, signals ? ", SIGALRM every 5 ms" : "",
+		      ret ? strerror(ret) : "a quote", *t, bound_s);
 	if (!ret)
 		fail_msg("a 64 MiB buffer in filled memory: the memory was not filled");
-	if (signal_ms ? ret != EINTR : ret != ETIMEDOUT && ret != ENOMEM)
-		fail_msg("%s, want %s", strerror(ret),
-			 signal_ms ? "EINTR" : "ETIMEDOUT or ENOMEM");
-	if (t > bound)
-		fail_msg("took %.2f s, more than %.1f s", t, bound);
+	for (w = want; *w && *w != ret; w++)
+		;
+	if (!*w)
+		fail_msg("%s, want %s%s", strerror(ret), strerror(want[0]),
+			 want[1] ? " (or the other one)" : "");
+	if (*t > bound_s)
+		fail_msg("took %.2f s, more than %.1f s", *t, bound_s);
 	/* Nothing went to the host for it, and nothing is held. */
 	assert_int_equal(hx_sim_stat("quotes"), quotes);
 	assert_int_equal(hx_sim_stat("inflight"), 0);
 	assert_int_equal(hx_sim_stat("rejects_private"), rejects);
 	assert_int_equal(hx_stat("quarantined"), 0);
+	return ret;
 }
 
+/*
+ * Within about the 2 s asked for: the search ends (ENOMEM) or the deadline
+ * does (ETIMEDOUT). Then a deadline well inside the search's own time must
+ * cut it short.
+ */
 static void test_frag_deadline(void **state)
 {
+	static const int end[] = { ENOMEM, ETIMEDOUT, 0 }, cut[] = { ETIMEDOUT, 0 };
+	uint32_t short_ms;
+	double t;
+
 	(void)state;
-	frag_request(2000, 0);
+	frag_request(2000, false, end, 2.0 + FRAG_SLACK_S, &t);
+	frag_search_s = t;
+	if (t < FRAG_MIN_SEARCH_S)
+		fail_msg("the search ended in %.3f s: too little fragmentation to test a deadline in it",
+			 t);
+	short_ms = t * 1000 / 4;
+	frag_request(short_ms, false, cut, short_ms / 1000.0 + FRAG_SLACK_S, &t);
 }
 
+/* Signals from 5 ms on, into a search that takes at least 100 ms. */
 static void test_frag_signal(void **state)
 {
+	static const int intr[] = { EINTR, 0 };
+	double t;
+
 	(void)state;
-	frag_request(30000, 500);
+	if (frag_search_s < FRAG_MIN_SEARCH_S)
+		fail_msg("no fragmented search to interrupt (test_frag_deadline)");
+	frag_request(30000, true, intr, FRAG_SIGNAL_EVERY_MS / 1000.0 + FRAG_SLACK_S,
+		     &t);
 }
 
 /* ------------------------------------------------------ max_quote_size */

@@ -45,7 +45,6 @@ static inline int tdxq_tdcall_errno(u64 status)
 /* TDG.VM.RD field: host-advertised maximum quote size */
 #define TDCS_QUOTE_MAX_SIZE		0x9010000200000008ULL	/* a 32-bit field */
 
-
 /* TDG.VP.VMCALL sub-functions (R11) */
 #define TDVMCALL_GET_TD_VM_CALL_INFO	0x10000
 #define TDVMCALL_GET_QUOTE		0x10002

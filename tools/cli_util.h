@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cli_util.h - the pure helpers of the tdx-quote CLI: argument parsing,
- * report data parsing, errno and status explanations, printers, file I/O.
- * Nothing here touches the device, so all of it is unit-tested on the host.
+ * cli_util.h - the pure helpers of the tdx-quote CLI: argument parsing
+ * (cli_args.c), errno and status explanations (cli_errors.c), printers
+ * (cli_print.c), file I/O (cli_files.c). Nothing here touches the device,
+ * so all of it is unit-tested on the host.
  */
 #ifndef TDXQ_CLI_UTIL_H
 #define TDXQ_CLI_UTIL_H
@@ -150,5 +151,12 @@ int tdxq_parse_extend(const struct tdxq_opts *o, struct tdx_quote_rtmr_extend *r
 
 /* Print TDX_QUOTE_CMD_MEASUREMENTS's answer: one "name: hex" line each. */
 void tdxq_print_measurements(FILE *f, const struct tdx_quote_measurements *m);
+
+/*
+ * Format an error message into @buf (of @len bytes; nothing if NULL).
+ * Return: -1, for "return tdxq_say(err, errlen, ...)".
+ */
+int tdxq_say(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* TDXQ_CLI_UTIL_H */

@@ -12,7 +12,7 @@
  *   4  malformed quote (parse error)
  *   5  local I/O error (reading or writing files)
  *
- * The work is done in commands.c (device), cli_util.c (helpers) and
+ * The work is done in commands.c (device), cli_*.c (helpers) and
  * quote.c (parser).
  */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_cli.c - unit tests for the CLI helpers (tools/cli_util.c)
+ * test_cli.c - unit tests for the CLI helpers (tools/cli_*.c)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -154,7 +154,7 @@ static void test_quote_errors(void **state)
 		{ EFAULT,	"bug in tdx-quote" },
 		{ ENOSPC,	"longer than the buffer" },
 		{ EFBIG,	"max_quote_size" },
-		{ ETIMEDOUT,	"timeout" },
+		{ ETIMEDOUT,	"contiguous memory" },
 		{ EINTR,	"signal" },
 		{ EBUSY,	"RETRY" },
 		{ EHOSTDOWN,	"SERVICE_UNAVAILABLE" },
@@ -162,6 +162,7 @@ static void test_quote_errors(void **state)
 		{ EREMOTEIO,	"vmcall_status" },
 		{ EPROTO,	"protocol" },
 		{ ENOMEM,	"shared buffer" },
+		{ ENOBUFS,	"leak_max_bytes" },
 		{ ENODEV,	"not a TD" },
 		{ ENOTTY,	"not a tdx_quote device" },
 	};
@@ -197,6 +198,11 @@ static void test_report_info_errors(void **state)
 	assert_contains(msg, "no TDX host");
 	tdxq_ioctl_error(msg, sizeof(msg), TDXQ_OP_REPORT, EINTR);
 	assert_contains(msg, "signal");
+	tdxq_ioctl_error(msg, sizeof(msg), TDXQ_OP_REPORT, EBUSY);
+	assert_contains(msg, "busy");
+	assert_contains(msg, "EBUSY");
+	tdxq_ioctl_error(msg, sizeof(msg), TDXQ_OP_REPORT, ENXIO);
+	assert_contains(msg, "operand of TDG.MR.REPORT");
 	tdxq_ioctl_error(msg, sizeof(msg), TDXQ_OP_INFO, EFAULT);
 	assert_contains(msg, "INFO failed: ");
 	tdxq_ioctl_error(msg, sizeof(msg), TDXQ_OP_INFO, ENOTTY);

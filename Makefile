@@ -165,5 +165,10 @@ fresh-check:
 # fresh-check comes before debug-test: on a new machine the debug kernel
 # is then built once, in the fresh-machine chroot, and debug-test takes
 # that build (tests/debug-kernel/build.sh).
-check: matrix-start uapi-check unit checkpatch sparse fresh-check matrix-build vm-test debug-test \
+# Every relative link and #anchor in the documentation must lead somewhere.
+.PHONY: doc-links
+doc-links:
+	perl tests/docs/check-links.pl README.md $(wildcard docs/*.md)
+
+check: matrix-start doc-links uapi-check unit checkpatch sparse fresh-check matrix-build vm-test debug-test \
 	matrix-vm pkg-test bench-smoke matrix-report

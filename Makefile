@@ -57,7 +57,9 @@ demo:
 demo-run: modules tools
 	KVER=$(KVER) tests/vm/demo.sh
 
-KERNEL_SOURCES = src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h tests/vm/dummy/*.c
+# (tests/vm/dummy: the test modules' sources, not kbuild's generated *.mod.c)
+KERNEL_SOURCES = src/*.c src/sim/*.c src/sim/*.h include/*.h uapi/linux/*.h \
+	$(filter-out %.mod.c,$(wildcard tests/vm/dummy/*.c))
 
 # checkpatch --strict, and kernel-doc on every documented function/struct.
 # An out-of-tree module spans kernels, so it reads LINUX_VERSION_CODE

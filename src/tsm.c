@@ -192,5 +192,7 @@ int tdxq_tsm_init(void)
 	if (mode == TDXQ_TSM_OFF)
 		return 0;
 	ret = tdxq_tsm_register(mode);
+	if (ret && mode == TDXQ_TSM_ON)
+		pr_err("tsm=on: not the configfs-tsm provider (%d): not loading\n", ret);
 	return mode == TDXQ_TSM_ON ? ret : 0;
 }

@@ -101,6 +101,8 @@ void tdxq_stats_fill(struct tdx_quote_info *info);
  * @gpa: shared guest-physical address handed to the host
  * @contig: allocated with alloc_contig_range(), not the buddy allocator
  * @idle_since: jiffies when it entered the pool
+ * @req: id of the request that used it last (trace events)
+ * @quarantined_at: when it entered the quarantine
  */
 struct tdxq_buf {
 	struct list_head node;
@@ -110,10 +112,12 @@ struct tdxq_buf {
 	u64 gpa;
 	bool contig;
 	unsigned long idle_since;
+	u64 req;
+	ktime_t quarantined_at;
 };
 
 void tdxq_sharedbuf_exit(void);
-struct tdxq_buf *tdxq_buf_get(size_t len, ktime_t deadline);
+struct tdxq_buf *tdxq_buf_get(u64 id, size_t len, ktime_t deadline);
 void tdxq_buf_put(struct tdxq_buf *buf);
 void tdxq_buf_quarantine(struct tdxq_buf *buf);
 void tdxq_sharedbuf_kick(void);
@@ -140,6 +144,7 @@ void tdxq_notify_fill(struct tdx_quote_info *info);
  * @vmcall_status: last TDVMCALL status of GetQuote
  * @buf_len: size of the shared buffer used last
  * @quarantined: the last buffer stayed with the host, and with it the slot
+ * @id: the request's id in the trace events
  */
 struct tdxq_quote_result {
 	void *quote;
@@ -149,6 +154,7 @@ struct tdxq_quote_result {
 	u64 vmcall_status;
 	size_t buf_len;
 	bool quarantined;
+	u64 id;
 };
 
 void tdxq_quote_init(void);
@@ -185,6 +191,10 @@ long tdxq_compat_extend_rtmr(void __user *argp);
 
 int tdxq_tsm_init(void);
 void tdxq_tsm_exit(void);
+
+/* ---- trace events (trace.c, tdxq_trace.h) ---- */
+
+u64 tdxq_trace_new_id(void);
 
 /* ---- the real TDX host (host_tdx.c) ---- */
 

@@ -40,6 +40,7 @@
 #include "tdxq.h"
 #include "tdxq_compat.h"
 #include "tdxq_ghci.h"
+#include "tdxq_trace.h"
 
 /*
  * Handler data of an IRQ whose vector the host was told about: a value
@@ -58,8 +59,11 @@ static int tdxq_cpuhp_state = -1;
 
 static irqreturn_t tdxq_notify_handler(int irq, void *data)
 {
+	bool spurious = !tdxq_quote_irq_expected();
+
 	tdxq_stat_inc(interrupts);
-	if (!tdxq_quote_irq_expected()) {
+	trace_tdxq_notify_irq(spurious);
+	if (spurious) {
 		tdxq_stat_inc(spurious_interrupts);
 		pr_warn_ratelimited("spurious notify interrupt from the host: no GetQuote outstanding\n");
 	}

@@ -19,6 +19,7 @@
 #include "tdxq.h"
 #include "tdxq_ghci.h"
 #include "tdxq_qgs.h"
+#include "tdxq_trace.h"
 
 /* Resubmits with a bigger buffer before the host is called a liar. */
 #define TDXQ_MAX_GROWS		3
@@ -193,24 +194,31 @@ int tdxq_caller_gone(ktime_t deadline)
 }
 
 /*
- * Take one of max_inflight slots, queueing behind earlier callers if none
- * is free, until @deadline or a signal.
+ * Take one of max_inflight slots for request @id, queueing behind earlier
+ * callers if none is free, until @deadline or a signal.
  */
-static int tdxq_slot_get(ktime_t deadline)
+static int tdxq_slot_get(u64 id, ktime_t deadline)
 {
 	struct tdxq_slot_waiter w = { .task = current };
+	ktime_t queued_at = 0;
+	unsigned int used;
 	int ret = 0;
 
 	spin_lock(&tdxq_slot_lock);
+	used = tdxq_slots_used;
 	if (list_empty(&tdxq_slot_queue) &&
 	    tdxq_slots_used < tdxq_cfg.max_inflight) {
 		WRITE_ONCE(tdxq_slots_used, tdxq_slots_used + 1);
 		spin_unlock(&tdxq_slot_lock);
+		trace_tdxq_slot_grant(id, false, 0, 0);
 		return 0;
 	}
 	list_add_tail(&w.node, &tdxq_slot_queue);
 	spin_unlock(&tdxq_slot_lock);
 	tdxq_stat_inc(slot_waits);
+	trace_tdxq_slot_wait(id, used, tdxq_cfg.max_inflight);
+	if (trace_tdxq_slot_grant_enabled())
+		queued_at = ktime_get();
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -236,6 +244,7 @@ static int tdxq_slot_get(ktime_t deadline)
 	/* Handed a slot just as it gave up: pass it on. */
 	if (w.granted && ret)
 		tdxq_quote_slot_put();
+	trace_tdxq_slot_grant(id, true, queued_at, ret);
 	return ret;
 }
 
@@ -291,6 +300,7 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 	for (;;) {
 		st = tdxq_host->get_quote(buf->gpa, buf->size);
 		res->vmcall_status = st;
+		trace_tdxq_submit(res->id, buf->gpa, buf->size, st);
 		if (st == TDVMCALL_SUCCESS)
 			return 0;
 		if (st != TDVMCALL_RETRY) {
@@ -312,9 +322,11 @@ static int tdxq_submit(struct tdxq_buf *buf, ktime_t deadline,
 /*
  * Wait for the host to let go of @buf. *@status gets the status word that
  * said so: the host may rewrite it any time, so it is read once and what
- * follows goes by that one reading.
+ * follows goes by that one reading. *@wake gets what ended the wait
+ * (enum tdxq_wake).
  */
-static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status)
+static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status,
+		     int *wake)
 {
 	struct tdx_quote_buf_hdr *hdr = buf->va;
 	bool irq = tdxq_notify_irq_mode();
@@ -323,6 +335,7 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status)
 	bool by_timer = false;
 	u64 left;
 
+	*wake = TDXQ_WAKE_AT_ONCE;
 	for (;;) {
 		*status = READ_ONCE(hdr->status);
 		if (*status != GET_QUOTE_IN_FLIGHT) {
@@ -336,6 +349,8 @@ static int tdxq_wait(struct tdxq_buf *buf, ktime_t deadline, u64 *status)
 		if (signal_pending(current))
 			return -ERESTARTSYS;
 		by_timer = tdxq_sleep(&hdr->status, min(interval, left));
+		*wake = !by_timer ? TDXQ_WAKE_IRQ :
+			irq ? TDXQ_WAKE_RECHECK : TDXQ_WAKE_POLL;
 		if (by_timer) {
 			tdxq_stat_inc(poll_wakeups);
 			if (!irq)
@@ -409,11 +424,12 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 			   ktime_t deadline, struct tdxq_quote_result *res)
 {
 	struct tdx_quote_buf_hdr *hdr;
+	ktime_t submitted = 0;
 	struct tdxq_buf *buf;
+	int ret, wake;
 	u64 status;
-	int ret;
 
-	buf = tdxq_buf_get(len, deadline);
+	buf = tdxq_buf_get(res->id, len, deadline);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	res->buf_len = buf->size;
@@ -445,17 +461,22 @@ static int tdxq_round_trip(const u8 *tdreport, int framing, size_t len,
 		return ret;
 	}
 
+	if (trace_tdxq_complete_enabled())
+		submitted = ktime_get();
 	tdxq_stat_inc(in_flight);
 	/* No interrupt comes for an answer given during the call itself. */
-	ret = tdxq_wait(buf, deadline, &status);
+	ret = tdxq_wait(buf, deadline, &status, &wake);
 	tdxq_stat_dec(in_flight);
 	if (ret) {
 		res->host_status = status;
 		res->quarantined = true;
+		trace_tdxq_quarantine_in(res->id, buf->len, ret);
 		tdxq_buf_quarantine(buf);
 		return ret;
 	}
 	ret = tdxq_collect(buf, status, framing, res);
+	trace_tdxq_complete(res->id, status, res->host_len, submitted, wake,
+			    ret);
 	tdxq_buf_put(buf);
 	return ret;
 }
@@ -561,14 +582,18 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res)
 {
 	int framing = tdxq_quote_framing(), other;
-	ktime_t deadline;
+	ktime_t start, deadline;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	deadline = ktime_add_ms(ktime_get(),
-				timeout_ms ? timeout_ms : tdxq_cfg.timeout_ms);
+	res->id = tdxq_trace_new_id();
+	if (!timeout_ms)
+		timeout_ms = tdxq_cfg.timeout_ms;
+	trace_tdxq_request(res->id, timeout_ms);
+	start = ktime_get();
+	deadline = ktime_add_ms(start, timeout_ms);
 	tdxq_stat_inc(requests);
-	ret = tdxq_slot_get(deadline);
+	ret = tdxq_slot_get(res->id, deadline);
 	if (ret)
 		goto out;
 
@@ -590,6 +615,7 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 	if (ret && !res->quarantined)
 		tdxq_quote_slot_put();
 out:
+	trace_tdxq_request_done(res->id, ret, ret ? 0 : res->len, start);
 	if (ret) {
 		kvfree(res->quote);
 		res->quote = NULL;

@@ -35,6 +35,7 @@
 #include "tdxq.h"
 #include "tdxq_compat.h"
 #include "tdxq_ghci.h"
+#include "tdxq_trace.h"
 
 #define TDXQ_MIN_BUF_LEN	SZ_16K
 #define TDXQ_REAP_PERIOD	HZ
@@ -219,10 +220,10 @@ static void tdxq_leak(size_t len, bool to_shared, int err)
 
 /*
  * Convert [va, va + len) back to private piece by piece and free each
- * piece that made it; a piece that did not is leaked. Return: true if
- * all of it made it.
+ * piece that made it; a piece that did not is leaked. @id: the request
+ * that used it last, for the trace. Return: true if all of it made it.
  */
-static bool tdxq_unshare_free(void *va, size_t len, bool contig)
+static bool tdxq_unshare_free(void *va, size_t len, bool contig, u64 id)
 {
 	bool all = true;
 	size_t off, n;
@@ -231,6 +232,7 @@ static bool tdxq_unshare_free(void *va, size_t len, bool contig)
 	for (off = 0; off < len; off += n) {
 		n = tdxq_piece_len(va + off, len - off);
 		ret = tdxq_host->set_private(va + off, n >> PAGE_SHIFT);
+		trace_tdxq_convert(id, __pa(va + off), n, false, ret);
 		if (ret) {
 			tdxq_leak(n, false, ret);
 			all = false;
@@ -244,9 +246,9 @@ static bool tdxq_unshare_free(void *va, size_t len, bool contig)
 /*
  * Convert [va, va + len) to shared piece by piece. When a piece fails it
  * is leaked, the pieces before it go back to private and are freed, the
- * ones after it (never converted) are freed.
+ * ones after it (never converted) are freed. @id: the request it is for.
  */
-static int tdxq_share(void *va, size_t len, bool contig)
+static int tdxq_share(void *va, size_t len, bool contig, u64 id)
 {
 	size_t off, n;
 	int ret;
@@ -254,9 +256,10 @@ static int tdxq_share(void *va, size_t len, bool contig)
 	for (off = 0; off < len; off += n) {
 		n = tdxq_piece_len(va + off, len - off);
 		ret = tdxq_host->set_shared(va + off, n >> PAGE_SHIFT);
+		trace_tdxq_convert(id, __pa(va + off), n, true, ret);
 		if (ret) {
 			tdxq_leak(n, true, ret);
-			tdxq_unshare_free(va, off, contig);
+			tdxq_unshare_free(va, off, contig, id);
 			tdxq_free_pages(va + off + n, len - off - n, contig);
 			return ret;
 		}
@@ -264,7 +267,7 @@ static int tdxq_share(void *va, size_t len, bool contig)
 	return 0;
 }
 
-static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline)
+static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline, u64 id)
 {
 	struct tdxq_buf *buf;
 	int ret;
@@ -283,7 +286,7 @@ static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline)
 		kfree(buf);
 		return ERR_PTR(ret);
 	}
-	ret = tdxq_share(buf->va, len, buf->contig);
+	ret = tdxq_share(buf->va, len, buf->contig, id);
 	if (ret) {
 		kfree(buf);
 		return ERR_PTR(-ENOMEM);
@@ -296,13 +299,14 @@ static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline)
 /* Give a buffer the host no longer owns back to the page allocator. */
 static void tdxq_buf_release(struct tdxq_buf *buf)
 {
-	if (tdxq_unshare_free(buf->va, buf->len, buf->contig))
+	if (tdxq_unshare_free(buf->va, buf->len, buf->contig, buf->req))
 		tdxq_stat_inc(conversions_private);
 	kfree(buf);
 }
 
 /**
  * tdxq_buf_get() - take a zeroed shared buffer of at least @len bytes
+ * @id: the request's id (tdxq_trace_new_id()), for the trace events
  * @len: bytes needed, header included
  * @deadline: the caller's; a search for contiguous memory stops there
  *
@@ -313,9 +317,10 @@ static void tdxq_buf_release(struct tdxq_buf *buf)
  * conversion, -ENOBUFS conversions stopped (leak_max_bytes), -ETIMEDOUT
  * the deadline passed or -ERESTARTSYS a signal came while searching.
  */
-struct tdxq_buf *tdxq_buf_get(size_t len, ktime_t deadline)
+struct tdxq_buf *tdxq_buf_get(u64 id, size_t len, ktime_t deadline)
 {
 	struct tdxq_buf *buf, *best = NULL;
+	ktime_t start = 0;
 
 	spin_lock(&tdxq_pool_lock);
 	list_for_each_entry(buf, &tdxq_pool, node) {
@@ -331,9 +336,18 @@ struct tdxq_buf *tdxq_buf_get(size_t len, ktime_t deadline)
 	}
 	spin_unlock(&tdxq_pool_lock);
 
-	if (!best)
-		best = tdxq_buf_alloc(len, deadline);
+	if (best) {
+		trace_tdxq_buf_get(id, len, best->len, true, 0, 0);
+	} else {
+		/* Allocating and converting may take a while: say how long. */
+		if (trace_tdxq_buf_get_enabled())
+			start = ktime_get();
+		best = tdxq_buf_alloc(len, deadline, id);
+		trace_tdxq_buf_get(id, len, IS_ERR(best) ? 0 : best->len, false,
+				   start, PTR_ERR_OR_ZERO(best));
+	}
 	if (!IS_ERR(best)) {
+		best->req = id;
 		best->size = len;
 		memset(best->va, 0, len);
 	}
@@ -392,6 +406,7 @@ void tdxq_buf_put(struct tdxq_buf *buf)
  */
 void tdxq_buf_quarantine(struct tdxq_buf *buf)
 {
+	buf->quarantined_at = ktime_get();
 	spin_lock(&tdxq_pool_lock);
 	/* Counted before the reaper can see it, so never below zero. */
 	tdxq_stat_inc(quarantined);
@@ -418,6 +433,16 @@ static bool tdxq_host_owns(struct tdxq_buf *buf)
 	return READ_ONCE(hdr->status) == GET_QUOTE_IN_FLIGHT;
 }
 
+static void tdxq_trace_quarantine_out(struct tdxq_buf *buf, bool leaked)
+{
+	struct tdx_quote_buf_hdr *hdr = buf->va;
+
+	if (trace_tdxq_quarantine_out_enabled())
+		trace_tdxq_quarantine_out(buf->req, buf->len,
+					  READ_ONCE(hdr->status),
+					  buf->quarantined_at, leaked);
+}
+
 static void tdxq_reap_fn(struct work_struct *work)
 {
 	struct tdxq_buf *buf, *tmp;
@@ -434,6 +459,7 @@ static void tdxq_reap_fn(struct work_struct *work)
 
 	list_for_each_entry_safe(buf, tmp, &done, node) {
 		list_del(&buf->node);
+		tdxq_trace_quarantine_out(buf, false);
 		tdxq_buf_put(buf);
 		/* Only now: quarantined 0 means the buffers are back. */
 		tdxq_stat_dec(quarantined);
@@ -484,6 +510,7 @@ void tdxq_sharedbuf_exit(void)
 {
 	struct tdxq_buf *buf, *tmp;
 	size_t leaked = 0;
+	bool owned;
 
 	cancel_delayed_work_sync(&tdxq_reap_work);
 	cancel_delayed_work_sync(&tdxq_trim_work);
@@ -491,7 +518,9 @@ void tdxq_sharedbuf_exit(void)
 	list_for_each_entry_safe(buf, tmp, &tdxq_quarantine, node) {
 		list_del(&buf->node);
 		tdxq_stat_dec(quarantined);
-		if (tdxq_host_owns(buf)) {
+		owned = tdxq_host_owns(buf);
+		tdxq_trace_quarantine_out(buf, owned);
+		if (owned) {
 			leaked += buf->len;
 			tdxq_stat_add(leaked_bytes, buf->len);
 			kfree(buf);

@@ -275,8 +275,7 @@ uint64_t hx_param(const char *name)
 	return hx_read_or_fail(HX_PARAMS, name);
 }
 
-static void hx_write_or_fail(const char *dir, const char *name,
-			     const char *value)
+void hx_write_or_fail(const char *dir, const char *name, const char *value)
 {
 	char path[256];
 	int ret;

@@ -93,6 +93,8 @@ uint64_t hx_param(const char *name);		/* tdx_quote parameter */
 void hx_param_set(const char *name, const char *value);
 void hx_sim_param_set(const char *name, const char *value);
 void hx_sim_param_set_u64(const char *name, uint64_t value);
+/* Write @value to file @name in directory @dir, or fail. */
+void hx_write_or_fail(const char *dir, const char *name, const char *value);
 /* A sim parameter's text (e.g. framing) into @buf, or fail. */
 void hx_sim_param_get(const char *name, char *buf, size_t size);
 
@@ -240,5 +242,6 @@ int hx_run_cycles(void);
 int hx_run_measure(void);
 int hx_run_tsm(void);
 int hx_run_realhost(void);
+int hx_run_trace(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

@@ -42,6 +42,7 @@ static const struct {
 	{ "cycles",	 hx_run_cycles },
 	{ "measure",	 hx_run_measure },
 	{ "tsm",	 hx_run_tsm },
+	{ "trace",	 hx_run_trace },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,11 +323,12 @@ static int quote(uint64_t seed, uint32_t timeout_ms,
 }
 
 /*
- * One quote, traced, with sim parameter @knob at @on (back to @off after
- * it): it must end with @want (0 or an errno). Return: its request id.
+ * One quote (@timeout_ms, 0 for the default), traced, with sim parameter
+ * @knob at @on (back to @off after it): it must end with @want (0 or an
+ * errno). Return: its request id.
  */
 static uint64_t traced_quote(const char *knob, const char *on, const char *off,
-			     uint64_t seed, int want,
+			     uint64_t seed, uint32_t timeout_ms, int want,
 			     struct tdx_quote_get_quote *req)
 {
 	uint64_t id;
@@ -334,7 +336,7 @@ static uint64_t traced_quote(const char *knob, const char *on, const char *off,
 
 	hx_sim_param_set(knob, on);
 	trace_start();
-	ret = quote(seed, 0, req);
+	ret = quote(seed, timeout_ms, req);
 	trace_stop();
 	hx_sim_param_set(knob, off);
 	if (ret != want)
@@ -466,7 +468,8 @@ static void test_host_error(void **state)
 	int i;
 
 	(void)state;
-	id = traced_quote("fault_status", "error", "none", 0x7e10, EIO, &req);
+	id = traced_quote("fault_status", "error", "none", 0x7e10, 0, EIO,
+			  &req);
 	assert_int_equal(ev_of(id, "tdxq_submit", c, 4), 2);
 	assert_int_equal(ev_of(id, "tdxq_complete", c, 4), 2);
 	for (i = 0; i < 2; i++) {
@@ -475,6 +478,33 @@ static void test_host_error(void **state)
 	}
 	assert_int_equal(ev_u64(c[1], "status"), req.host_status);
 	assert_int_equal(ev_s64(ev_one(id, "tdxq_request_done"), "ret"), -EIO);
+}
+
+/* The host answers RETRY until the timeout: every call traced, backing off. */
+static void test_retry(void **state)
+{
+	struct tdx_quote_get_quote req;
+	const struct ev *sub[64];
+	uint64_t id;
+	int i, n;
+
+	(void)state;
+	id = traced_quote("fault_vmcall", "retry", "none", 0x7e18, 300, EBUSY,
+			  &req);
+	n = ev_of(id, "tdxq_submit", sub, 64);
+	/* Back-off from 1 ms doubling: several calls in 300 ms, not hundreds. */
+	if (n < 3 || n > 64) {
+		trace_dump();
+		fail_msg("%d GetQuote calls answered RETRY in 300 ms", n);
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ev_u64(sub[i], "vmcall_status"), 1);
+		assert_int_equal(ev_u64(sub[i], "gpa"), ev_u64(sub[0], "gpa"));
+	}
+	assert_int_equal(req.vmcall_status, 1);
+	assert_int_equal(ev_of(id, "tdxq_complete", sub, 64), 0);
+	assert_int_equal(ev_s64(ev_one(id, "tdxq_request_done"), "ret"), -EBUSY);
+	print_message("  %d GetQuote calls answered RETRY\n", n);
 }
 
 /* The host loses the interrupt: the re-check (500 ms) finds the answer. */
@@ -486,7 +516,7 @@ static void test_recheck(void **state)
 
 	(void)state;
 	dropped0 = hx_sim_stat("irqs_dropped");
-	id = traced_quote("irq_drop", "1", "0", 0x7e20, 0, &req);
+	id = traced_quote("irq_drop", "1", "0", 0x7e20, 0, 0, &req);
 	assert_int_equal(hx_sim_stat("irqs_dropped") - dropped0, 1);
 	e = ev_one(id, "tdxq_complete");
 	if (!ev_is(e, "wake", "recheck")) {
@@ -597,6 +627,84 @@ static void test_poll(void **state)
 	assert_int_equal(ev_count("tdxq_notify_irq"), 0);
 }
 
+/* ---------------------------------------------------- one request slot */
+
+static int setup_one_slot(void **state)
+{
+	(void)state;
+	return hx_setup("service_us=300000", "max_inflight=1");
+}
+
+struct caller {
+	pthread_t tid;
+	int fd;
+	uint64_t seed;
+	int err;
+};
+
+static void *caller_fn(void *arg)
+{
+	struct caller *c = arg;
+	struct tdx_quote_get_quote req;
+	uint8_t rd[64], *q = malloc(QCAP);
+
+	hx_reportdata(rd, c->seed);
+	c->err = q ? hx_get_quote(c->fd, rd, 60000, q, QCAP, &req) : ENOMEM;
+	free(q);
+	return NULL;
+}
+
+/*
+ * One slot, a 300 ms host: the second caller queues (slot_wait) and gets
+ * the slot (slot_grant queued) only once the first request is over.
+ */
+static void test_slot_wait(void **state)
+{
+	static struct caller c[2];
+	const struct ev *w, *g, *first_done, *done;
+	uint64_t waits0, last, ids[3];
+	int i;
+
+	(void)state;
+	waits0 = hx_stat("slot_waits");
+	trace_start();
+	for (i = 0; i < 2; i++) {
+		c[i].fd = hx_fd();
+		c[i].seed = 0x7e70 + i;
+		c[i].err = -1;
+		if (pthread_create(&c[i].tid, NULL, caller_fn, &c[i]))
+			fail_msg("pthread_create: %s", strerror(errno));
+		if (!hx_wait_stat_ge(i ? "slot_waits" : "in_flight",
+				     i ? waits0 + 1 : 1, 10000, &last))
+			fail_msg("caller %d never %s", i,
+				 i ? "queued" : "reached the host");
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(c[i].tid, NULL);
+	trace_stop();
+	assert_int_equal(c[0].err, 0);
+	assert_int_equal(c[1].err, 0);
+
+	assert_int_equal(request_ids(ids, 3), 2);
+	g = ev_one(ids[0], "tdxq_slot_grant");
+	assert_int_equal(ev_u64(g, "queued"), 0);
+	assert_int_equal(ev_of(ids[0], "tdxq_slot_wait", &w, 1), 0);
+	first_done = ev_one(ids[0], "tdxq_request_done");
+
+	w = ev_one(ids[1], "tdxq_slot_wait");
+	assert_int_equal(ev_u64(w, "used"), 1);
+	assert_int_equal(ev_u64(w, "max"), 1);
+	g = ev_one(ids[1], "tdxq_slot_grant");
+	assert_int_equal(ev_u64(g, "queued"), 1);
+	assert_int_equal(ev_s64(g, "ret"), 0);
+	assert_true(g > w && g > first_done);
+	done = ev_one(ids[1], "tdxq_request_done");
+	assert_true(ev_s64(g, "wait_ns") > 0);
+	assert_true(ev_s64(g, "wait_ns") < ev_s64(done, "latency_ns"));
+	print_message("  the second request queued %.0f ms for the slot\n",
+		      ev_s64(g, "wait_ns") / 1e6);
+}
+
 /* ------------------------------------------- a buffer of 2 MiB pieces */
 
 static int setup_pieces(void **state)
@@ -616,7 +724,8 @@ static void test_pieces_fail(void **state)
 
 	(void)state;
 	hx_sim_param_set("conv_fail_skip", "1");
-	id = traced_quote("conv_fail_shared", "1", "0", 0x7e50, ENOMEM, &req);
+	id = traced_quote("conv_fail_shared", "1", "0", 0x7e50, 0, ENOMEM,
+			  &req);
 	if (ev_of(id, "tdxq_convert", cv, 8) != 3) {
 		trace_dump();
 		fail_msg("want 3 conversions: shared ok, shared failed, private ok");
@@ -685,12 +794,16 @@ int hx_run_trace(void)
 	const struct CMUnitTest irq[] = {
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_host_error),
+		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_recheck),
 		cmocka_unit_test(test_quarantine),
 		cmocka_unit_test(test_spurious),
 	};
 	const struct CMUnitTest poll[] = {
 		cmocka_unit_test(test_poll),
+	};
+	const struct CMUnitTest slots[] = {
+		cmocka_unit_test(test_slot_wait),
 	};
 	const struct CMUnitTest pieces[] = {
 		cmocka_unit_test(test_pieces_fail),
@@ -702,6 +815,8 @@ int hx_run_trace(void)
 					     teardown_trace);
 	failed += cmocka_run_group_tests_name("trace_poll", poll, setup_poll,
 					      teardown_trace);
+	failed += cmocka_run_group_tests_name("trace_slots", slots,
+					      setup_one_slot, teardown_trace);
 	failed += cmocka_run_group_tests_name("trace_pieces", pieces,
 					      setup_pieces, teardown_trace);
 	free(evs);

@@ -25,6 +25,7 @@
 
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -44,6 +45,13 @@
 #include "tdxq_host.h"
 #include "tdxq_qgs.h"
 #include "sim.h"
+
+/*
+ * Every way the guest can break the protocol is logged with this prefix:
+ * tdxq-vmtest's kernel-log scan fails a group on it (its bad patterns).
+ */
+#define sim_protocol_warn(fmt, ...) \
+	pr_warn("protocol violation: " fmt, ##__VA_ARGS__)
 
 /* GPAW 52: the shared bit of the simulated guest-physical address space */
 #define SIM_SHARED_BIT		BIT_ULL(51)
@@ -222,6 +230,23 @@ static unsigned long conv_max_bytes = SZ_2M;
 module_param(conv_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(conv_max_bytes, "fail any single conversion larger than this, as a pre-6.7 guest kernel on a busy KVM host (default 2 MiB; 0: no limit)");
 
+/*
+ * ---- a slower, sloppier host ----
+ *
+ * Read with the request knobs, once per GetQuote (sim_fault_for()).
+ */
+static unsigned int jitter_us;
+module_param(jitter_us, uint, 0644);
+MODULE_PARM_DESC(jitter_us, "add a random 0..N microseconds to each request's service time: a later request may finish first (default 0)");
+
+static unsigned int notify_delay_us;
+module_param(notify_delay_us, uint, 0644);
+MODULE_PARM_DESC(notify_delay_us, "raise each completion's notify interrupt this long after its status (default 0)");
+
+static unsigned int out_len_late_us;
+module_param(out_len_late_us, uint, 0644);
+MODULE_PARM_DESC(out_len_late_us, "write the status (and raise the interrupt) first and out_len this long after it (default 0: out_len first, as QEMU)");
+
 /* A range of pages the guest converted to shared. */
 struct sim_range {
 	struct list_head node;
@@ -243,6 +268,9 @@ struct sim_fault {
 	unsigned int irq_storm;
 	bool irq_drop;
 	bool irq_dup;
+	unsigned int jitter_us;
+	unsigned int notify_delay_us;
+	unsigned int out_len_late_us;
 };
 
 /* A GetQuote the host is working on. */
@@ -302,6 +330,11 @@ static u64 sim_flap_writes;
 static u64 sim_conv_failures;	/* conversions failed on purpose */
 static u64 sim_leaked_bytes;	/* in ranges whose conversion failed */
 static u64 sim_dirty;		/* GetQuotes with stale bytes after the payload */
+static u64 sim_junk_bytes;	/* garbage written after quotes (fault_overwrite) */
+static u64 sim_overtakes;	/* completions while an older request waited */
+static u64 sim_late_out_lens;	/* out_len written after the status */
+static u64 sim_shared_max;	/* high-water mark of sim_shared_bytes */
+static u64 sim_selftest_freed;	/* selftest_violation=leaked_freed */
 
 /* ---- guest memory, seen through guest-physical addresses ---- */
 
@@ -520,10 +553,14 @@ static bool sim_fault_for(struct sim_fault *f)
 	f->irq_storm = irq_storm;
 	f->irq_drop = irq_drop;
 	f->irq_dup = irq_dup;
+	f->jitter_us = jitter_us;
+	f->notify_delay_us = notify_delay_us;
+	f->out_len_late_us = out_len_late_us;
 	kernel_param_unlock(THIS_MODULE);
 	return f->vmcall || f->status || f->stuck || f->out_len_extra ||
 	       f->overwrite || f->flap_ms || f->irq_storm || f->irq_drop ||
-	       f->irq_dup;
+	       f->irq_dup || f->jitter_us || f->notify_delay_us ||
+	       f->out_len_late_us;
 }
 
 /*
@@ -749,6 +786,32 @@ static void sim_flap_stop(u64 pa, u64 size)
 	}
 }
 
+/* out_len_late_us, notify_delay_us: what a sloppy host does late. */
+static void sim_complete_late(const struct sim_req *req, u32 out_len)
+{
+	const struct sim_fault *f = &req->fault;
+
+	if (f->out_len_late_us) {
+		fsleep(f->out_len_late_us);
+		mutex_lock(&sim_lock);
+		if (!sim_stopping && sim_writable(req->pa, req->size)) {
+			sim_gpa_write_out_len(req->pa, out_len);
+			sim_late_out_lens++;
+		}
+		mutex_unlock(&sim_lock);
+	}
+	if (f->notify_delay_us && !f->irq_drop) {
+		fsleep(f->notify_delay_us);
+		mutex_lock(&sim_lock);
+		if (!sim_stopping) {
+			sim_raise_notify();
+			if (f->irq_dup)
+				sim_raise_notify();
+		}
+		mutex_unlock(&sim_lock);
+	}
+}
+
 static void sim_complete(struct work_struct *work)
 {
 	struct sim_req *req = container_of(work, struct sim_req, work);
@@ -775,34 +838,40 @@ static void sim_complete(struct work_struct *work)
 	if (!sim_is_shared(req->pa, req->size)) {
 		/* The guest took back memory the host still owned. */
 		sim_violations++;
-		pr_warn("guest converted a buffer back while its GetQuote was in flight (gpa %#llx)\n",
-			req->pa);
+		sim_protocol_warn("guest converted a buffer back while its GetQuote was in flight (gpa %#llx)\n",
+				  req->pa);
 		goto out;
 	}
 	if (!sim_pages_live(req->pa, req->size)) {
 		sim_violations++;
-		pr_warn("guest freed a buffer while its GetQuote was in flight (gpa %#llx)\n",
-			req->pa);
+		sim_protocol_warn("guest freed a buffer while its GetQuote was in flight (gpa %#llx)\n",
+				  req->pa);
 		goto out;
 	}
-	if (quote) {
+	/* A host that fails the request (fault_status) writes no quote. */
+	if (quote && (!f->status || f->status_code == GET_QUOTE_SUCCESS)) {
 		/* Too big: ERROR, with out_len saying what it needs. */
 		out_len = len;
 		if (len <= room) {
 			sim_gpa_copy(req->pa + GET_QUOTE_HDR_LEN, quote, len,
 				     true);
 			status = GET_QUOTE_SUCCESS;
-			if (f->overwrite)
+			if (f->overwrite) {
 				sim_gpa_junk(req->pa + GET_QUOTE_HDR_LEN + len,
 					     room - len);
+				sim_junk_bytes += room - len;
+			}
 		}
 	}
 	if (f->status)
 		status = f->status_code;
 	if (f->out_len_extra)
 		out_len = min_t(u64, room + f->out_len_extra, U32_MAX);
-	sim_gpa_write_out_len(req->pa, out_len);
+	if (!f->out_len_late_us)
+		sim_gpa_write_out_len(req->pa, out_len);
 	/* Not in flight any more from the moment the guest may see it done. */
+	if (list_first_entry(&sim_reqs, struct sim_req, node) != req)
+		sim_overtakes++;
 	list_del(&req->node);
 	sim_inflight--;
 	retired = true;
@@ -812,7 +881,7 @@ static void sim_complete(struct work_struct *work)
 	sim_quotes++;
 	if (f->irq_drop) {
 		sim_irqs_dropped++;
-	} else {
+	} else if (!f->notify_delay_us) {
 		sim_raise_notify();
 		if (f->irq_dup)
 			sim_raise_notify();
@@ -836,6 +905,8 @@ out:
 	}
 	mutex_unlock(&sim_lock);
 
+	if (retired)
+		sim_complete_late(req, out_len);
 	kfree(fl);
 	kvfree(quote);
 	kfree(req);
@@ -848,6 +919,7 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	struct sim_req *req = NULL;
 	struct sim_fault fault;
 	bool faulty;
+	u64 us;
 
 	faulty = sim_fault_for(&fault);
 	mutex_lock(&sim_lock);
@@ -863,8 +935,8 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	}
 	if (sim_overlaps(&sim_leaked, PHYS_PFN(pa), size >> PAGE_SHIFT)) {
 		sim_violations++;
-		pr_warn("guest handed over pages whose conversion had failed (gpa %#llx)\n",
-			pa);
+		sim_protocol_warn("guest handed over pages whose conversion had failed (gpa %#llx)\n",
+				  pa);
 		ret = TDVMCALL_INVALID_OPERAND;
 		goto out;
 	}
@@ -903,8 +975,8 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 	if (!sim_gpa_zero(pa + GET_QUOTE_HDR_LEN + hdr.in_len,
 			  size - GET_QUOTE_HDR_LEN - hdr.in_len)) {
 		sim_dirty++;
-		pr_warn("guest handed over stale bytes after its payload (gpa %#llx)\n",
-			pa);
+		sim_protocol_warn("guest handed over stale bytes after its payload (gpa %#llx)\n",
+				  pa);
 	}
 	if (!service) {
 		/* QEMU without a quote service: answer at once, no interrupt. */
@@ -932,10 +1004,13 @@ static u64 sim_get_quote(u64 gpa, u64 size)
 		sim_gpa_write_status(pa, GET_QUOTE_IN_FLIGHT);
 	list_add_tail(&req->node, &sim_reqs);
 	sim_inflight++;
+	us = service_us;
+	if (fault.jitter_us)
+		us += get_random_u32() % (fault.jitter_us + 1);
 	if (fault.stuck)
 		req->stuck = true;	/* only complete_stuck ends it */
-	else if (service_us)
-		hrtimer_start(&req->timer, ns_to_ktime((u64)service_us * NSEC_PER_USEC),
+	else if (us)
+		hrtimer_start(&req->timer, ns_to_ktime(us * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);
 	else
 		queue_work(sim_wq, &req->work);
@@ -969,6 +1044,7 @@ static u64 sim_quote_max_size(void)
 static int sim_set_shared(void *va, unsigned long nr_pages)
 {
 	struct sim_range *r;
+	bool failed = false;
 	int ret;
 
 	/* TDX converts through __pa(): only the linear map works. */
@@ -980,27 +1056,35 @@ static int sim_set_shared(void *va, unsigned long nr_pages)
 		return -EFAULT;
 	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
+	if (!r) {
+		/*
+		 * A host that failed part way: the pages' state is unknown and
+		 * the guest must never free them. The range is recorded (this
+		 * allocation cannot fail) so that leaked_freed can tell.
+		 */
+		r = kzalloc(sizeof(*r), GFP_KERNEL | __GFP_NOFAIL);
+		failed = true;
+	}
 	r->pfn = PHYS_PFN(__pa(va));
 	r->nr = nr_pages;
 
 	mutex_lock(&sim_lock);
 	if (sim_overlaps(&sim_leaked, r->pfn, nr_pages)) {
 		sim_violations++;
-		pr_warn("guest converted pages again whose conversion had failed (pfn %#lx)\n",
-			r->pfn);
+		sim_protocol_warn("guest converted pages again whose conversion had failed (pfn %#lx)\n",
+				  r->pfn);
 	}
 	mutex_unlock(&sim_lock);
 
-	if (sim_conv_fault(&conv_fail_shared, nr_pages)) {
+	if (failed || sim_conv_fault(&conv_fail_shared, nr_pages)) {
 		/* Unknown state now: the guest must never use or free them. */
 		mutex_lock(&sim_lock);
 		list_add(&r->node, &sim_leaked);
 		sim_leaked_bytes += nr_pages << PAGE_SHIFT;
-		sim_conv_failures++;
+		if (!failed)
+			sim_conv_failures++;
 		mutex_unlock(&sim_lock);
-		return -EIO;
+		return failed ? -ENOMEM : -EIO;
 	}
 	ret = set_memory_decrypted((unsigned long)va, nr_pages);
 	if (ret) {
@@ -1010,6 +1094,7 @@ static int sim_set_shared(void *va, unsigned long nr_pages)
 	mutex_lock(&sim_lock);
 	sim_shared_add(r);
 	sim_shared_bytes += nr_pages << PAGE_SHIFT;
+	sim_shared_max = max(sim_shared_max, sim_shared_bytes);
 	mutex_unlock(&sim_lock);
 	return 0;
 }
@@ -1026,8 +1111,8 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 	if (r) {
 		if (sim_is_inuse(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT)) {
 			sim_violations++;
-			pr_warn("guest converted back a buffer whose GetQuote is in flight (pfn %#lx)\n",
-				pfn);
+			sim_protocol_warn("guest converted back a buffer whose GetQuote is in flight (pfn %#lx)\n",
+					  pfn);
 		}
 		found = sim_shared_cut(r, pfn, nr_pages);
 		if (!found) {
@@ -1041,11 +1126,13 @@ static int sim_set_private(void *va, unsigned long nr_pages)
 			sim_leaked_bytes += nr_pages << PAGE_SHIFT;
 			sim_conv_failures++;
 		}
+	} else {
+		sim_violations++;
 	}
 	mutex_unlock(&sim_lock);
 	if (!found) {
-		pr_warn("guest converted back pages it never shared (pfn %#lx, %lu pages)\n",
-			pfn, nr_pages);
+		sim_protocol_warn("guest converted back pages it never shared (pfn %#lx, %lu pages)\n",
+				  pfn, nr_pages);
 		return -EINVAL;
 	}
 	if (fail)
@@ -1114,6 +1201,44 @@ static const struct kernel_param_ops sim_complete_stuck_ops = {
 module_param_cb(complete_stuck, &sim_complete_stuck_ops, NULL, 0200);
 MODULE_PARM_DESC(complete_stuck, "write anything: complete the requests fault_stuck held, now");
 
+/*
+ * The harness's own check: write a protocol counter's name and the sim
+ * counts (and logs) one violation of that kind, as if the guest had made
+ * it. tdxq-vmtest's "gates" group shows with it that its teardown fails.
+ */
+static int sim_selftest_set(const char *val, const struct kernel_param *kp)
+{
+	static const struct {
+		const char *name;
+		u64 *counter;
+	} counters[] = {
+		{ "violations", &sim_violations },
+		{ "dirty", &sim_dirty },
+		{ "rejects_inuse", &sim_rejects_inuse },
+		{ "leaked_freed", &sim_selftest_freed },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(counters); i++) {
+		if (sysfs_streq(val, counters[i].name))
+			break;
+	}
+	if (i == ARRAY_SIZE(counters))
+		return -EINVAL;
+	mutex_lock(&sim_lock);
+	(*counters[i].counter)++;
+	mutex_unlock(&sim_lock);
+	sim_protocol_warn("self-test: one %s counted on request\n",
+			  counters[i].name);
+	return 0;
+}
+
+static const struct kernel_param_ops sim_selftest_ops = {
+	.set = sim_selftest_set,
+};
+module_param_cb(selftest_violation, &sim_selftest_ops, NULL, 0200);
+MODULE_PARM_DESC(selftest_violation, "write violations, dirty, rejects_inuse or leaked_freed: count one (the harness's check of its own gate)");
+
 /* ---- debugfs ---- */
 
 /* Pages of ranges whose conversion failed that the guest freed anyway. */
@@ -1130,12 +1255,30 @@ static int sim_leaked_freed_get(void *data, u64 *val)
 				n++;
 		}
 	}
+	n += sim_selftest_freed;
 	mutex_unlock(&sim_lock);
 	*val = n;
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(sim_leaked_freed_fops, sim_leaked_freed_get, NULL,
 			 "%llu\n");
+
+/* The high-water mark; any write starts it again from what is shared now. */
+static int sim_shared_max_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(sim_shared_max);
+	return 0;
+}
+
+static int sim_shared_max_set(void *data, u64 val)
+{
+	mutex_lock(&sim_lock);
+	sim_shared_max = sim_shared_bytes;
+	mutex_unlock(&sim_lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sim_shared_max_fops, sim_shared_max_get,
+			 sim_shared_max_set, "%llu\n");
 
 static void sim_debugfs_init(void)
 {
@@ -1169,6 +1312,12 @@ static void sim_debugfs_init(void)
 	debugfs_create_file_unsafe("leaked_freed", 0444, sim_debugfs, NULL,
 				   &sim_leaked_freed_fops);
 	sim_measure_debugfs(sim_debugfs);
+	debugfs_create_u64("junk_bytes", 0444, sim_debugfs, &sim_junk_bytes);
+	debugfs_create_u64("overtakes", 0444, sim_debugfs, &sim_overtakes);
+	debugfs_create_u64("late_out_lens", 0444, sim_debugfs,
+			   &sim_late_out_lens);
+	debugfs_create_file_unsafe("shared_bytes_max", 0644, sim_debugfs, NULL,
+				   &sim_shared_max_fops);
 }
 
 static int __init sim_init(void)

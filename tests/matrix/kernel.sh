@@ -218,7 +218,44 @@ step_vm() {
 		"${mods[@]}" -K configfs -K tsm -K tsm_report -K tdx_guest \
 		-a "$TOP/debian/tdx-quote-replace-tdx-guest.conf:/usr/share/tdx-quote/" \
 		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" \
-		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd"
+		-a "$TOP/tools/tdx-quote:/usr/bin/tdx-quote" ${files[@]+"${files[@]}"} -- "$cmd" || return 1
+	[ -n "${VM_GROUPS:-}" ] && return 0
+	# The wrong-CPU registration shows only when the IRQ lands on another
+	# CPU than asked: the notify group again, with the kernel's default
+	# IRQ affinity CPU 0 (its hotplug test asks for CPU 1).
+	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-600}" \
+		--log "$out/vm-irqaffinity.log" -R "$vm_root" --append "irqaffinity=0" \
+		-m "$out/tdx_quote.ko" -m "$out/tdx_quote_sim.ko" \
+		-a "$TOP/tests/vm/build/tdxq-vmtest:/usr/bin/tdxq-vmtest" -- "tdxq-vmtest notify" || {
+		echo "$PROG: $suite: the notify group under irqaffinity=0 failed ($out/vm-irqaffinity.log)" >&2
+		return 1
+	}
+	[ "$suite" = debug ] || return 0
+	leak_selftest
+}
+
+# The kmemleak gate must fail on a leak: tdxq_leaky leaks on purpose in a
+# VM run of its own. Passes only when the gate reported that very leak
+# (exit status 1, the report naming tdxq_leaky_alloc) and the kernel-log
+# scan flagged kmemleak and nothing else.
+leak_selftest() {
+	local log=$out/vm-leak-selftest.log rc=0 problems
+	[ -f "$out/tdxq_leaky.ko" ] || mx_die "$suite: $out/tdxq_leaky.ko missing: run the build step first"
+	KVER=$kver VMLINUZ=$vmlinuz "$TOP/tests/vm/run.sh" --timeout "${TIMEOUT:-600}" \
+		--log "$log" -R "$out/lists" -m "$out/tdxq_leaky.ko" \
+		-a "$TOP/tests/debug-kernel/vm-suite.sh:/tdxq/bin/vm-suite.sh" \
+		-- "sh /tdxq/bin/vm-suite.sh --leak-selftest" >/dev/null 2>&1 || rc=$?
+	problems=$(sed -n '/KERNEL PROBLEMS IN DMESG:/,/^=====/p' "$log" | sed '1d;$d')
+	if [ "$rc" = 126 ] &&
+		grep -q "run.sh: FAIL: kernel problems in dmesg (command exit status 1," "$log" &&
+		grep -q "^debug-test: kmemleak reports leaks:" "$log" &&
+		grep -q "tdxq_leaky_alloc" "$log" &&
+		[ -n "$problems" ] && ! grep -v "kmemleak" <<<"$problems" | grep -q .; then
+		echo "$PROG: $suite: kmemleak gate check: the deliberate leak failed the gate, as it must ($log)"
+		return 0
+	fi
+	echo "$PROG: $suite: kmemleak gate check: the deliberate leak did not fail the gate as expected (run.sh exit $rc; $log)" >&2
+	return 1
 }
 
 step_dkms() {

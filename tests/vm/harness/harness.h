@@ -62,14 +62,20 @@
 int hx_setup(const char *sim_params, const char *tdxq_params);
 
 /**
- * hx_teardown() - end of a group: close the device, unload tdx_quote then
- * the sim, bring CPUs back online, and check the kernel log.
+ * hx_teardown() - end of a group: bring CPUs back online, close the
+ * device, unload tdx_quote, check the simulated host's protocol counters
+ * (also those hx_sim_remove() checked during the group), unload the sim,
+ * and check the kernel log (the sim's protocol warnings included).
  * Return: 0, or -1 (also remembered: hx_teardown_failures()).
  */
 int hx_teardown(void);
 
 /* Teardowns that failed so far (cmocka 1.1 does not count them). */
 int hx_teardown_failures(void);
+/* The "gates" group's own teardown failure, made on purpose: not counted. */
+void hx_teardown_failure_expected(void);
+/* The gates group: failures reported from now on are marked "(expected)". */
+void hx_failures_expected(bool on);
 
 /*
  * A group's @n tests that do not apply to this kernel (skipped, and said
@@ -81,8 +87,23 @@ int hx_take_not_run(void);
 
 /* ---- modules (the rest: hx_sys.h) ---- */
 
-/* Close the group's device, then hx_modules_remove(). Return: 0 or -errno. */
+/*
+ * Close the group's device, remove tdx_quote, check the simulated host's
+ * protocol counters (hx_sim_protocol_check()), remove the sim.
+ * Return: 0 or -errno (-EPROTO: a counter was not 0).
+ */
 int hx_modules_unload(void);
+/* The sim's protocol counters checked, then the sim removed. Return: 0/-errno */
+int hx_sim_remove(void);
+/*
+ * The simulated host's protocol counters (violations, dirty, leaked_freed,
+ * rejects_inuse), if the sim is loaded: each one not 0 is printed and
+ * remembered until hx_sim_take_bad() (hx_teardown() fails the group).
+ * Return: how many are not 0 (or unreadable).
+ */
+int hx_sim_protocol_check(void);
+/* Counters found not 0 since the last call; resets it. */
+int hx_sim_take_bad(void);
 
 /* ---- counters and parameters (plain files: hx_sys.h) ---- */
 
@@ -225,6 +246,7 @@ void hx_signals_restore(void);
 
 /* ---- the groups (one per source file topic) ---- */
 
+int hx_run_gates(void);
 int hx_run_basic(void);
 int hx_run_sizes(void);
 int hx_run_notify(void);
@@ -243,5 +265,6 @@ int hx_run_measure(void);
 int hx_run_tsm(void);
 int hx_run_realhost(void);
 int hx_run_trace(void);
+int hx_run_timing(void);
 
 #endif /* TDXQ_VMTEST_HARNESS_H */

@@ -327,16 +327,28 @@ static uint32_t info_framing(void)
 static void client_quote(int fd, const char *dev, const struct client *c,
 			 uint64_t sim_quotes)
 {
-	uint8_t rd[64], tdreport[TDREPORT_LEN], *buf = buf_new(c->len);
+	uint8_t rd[64], tdreport[TDREPORT_LEN], *buf = buf_new(c->len), *orig;
 	const struct cl_hdr *h = (const struct cl_hdr *)buf;
 	struct counters a, b;
 	const uint8_t *quote;
 	uint32_t quote_len, in_len;
+	size_t i;
 	int ret;
 
 	client_report(fd, rd, tdreport);
 	client_fill(c, buf, tdreport);
 	in_len = h->in_len;
+	/*
+	 * After the payload, a pattern (not zeros): the module writes only
+	 * the header and the reply, so every byte past the reply must still
+	 * be what the client put there.
+	 */
+	if (c->len > HX_GQ_HDR_LEN + in_len)
+		memset(buf + HX_GQ_HDR_LEN + in_len, 0xa5,
+		       c->len - HX_GQ_HDR_LEN - in_len);
+	orig = malloc(c->len);
+	assert_non_null(orig);
+	memcpy(orig, buf, c->len);
 	counters_read(&a);
 	ret = send_req(fd, c->cmd, buf, c->len);
 	if (ret)
@@ -358,6 +370,11 @@ static void client_quote(int fd, const char *dev, const struct client *c,
 		quote_len = h->out_len;
 	}
 	hx_check_quote(quote, quote_len, QUOTE_LEN, rd);
+	for (i = HX_GQ_HDR_LEN + h->out_len; i < c->len; i++)
+		if (buf[i] != orig[i])
+			fail_msg("%s on %s: byte %zu of the client's buffer, past the %u-byte reply, written (%#x, was %#x)",
+				 c->name, dev, i, h->out_len, buf[i], orig[i]);
+	free(orig);
 
 	counters_read(&b);
 	if (b.sim_quotes - a.sim_quotes != sim_quotes)
@@ -1355,7 +1372,7 @@ static void test_name_taken(void **state)
 	assert_int_equal(ret, 0);
 	assert_true(sysfs_misc_dev("tdx_guest") == dummy);
 	assert_true(node_rdev(HX_GUEST_DEV) == dummy);
-	assert_int_equal(hx_module_remove(HX_SIM_MODULE), 0);
+	assert_int_equal(hx_sim_remove(), 0);
 	assert_int_equal(hx_module_remove(HX_DUMMY_MODULE), 0);
 	assert_false(exists("/sys/class/misc/tdx_guest"));
 	assert_false(exists(HX_GUEST_DEV));
@@ -1387,7 +1404,7 @@ static void test_name_taken_forced(void **state)
 	expect_log_lines(NOT_CREATING, 1);
 
 	/* Nothing of the failed load holds the sim. */
-	assert_int_equal(hx_module_remove(HX_SIM_MODULE), 0);
+	assert_int_equal(hx_sim_remove(), 0);
 	assert_int_equal(hx_module_remove(HX_DUMMY_MODULE), 0);
 	assert_false(exists(HX_GUEST_DEV));
 }

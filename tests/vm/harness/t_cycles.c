@@ -299,7 +299,7 @@ static unsigned int cycle(int n, bool opener)
 	}
 	if (ret)
 		fail_msg("cycle %d: removing tdx_quote: %s", n, strerror(-ret));
-	ret = hx_module_remove(HX_SIM_MODULE);
+	ret = hx_sim_remove();
 	if (ret)
 		fail_msg("cycle %d: removing tdx_quote_sim: %s", n, strerror(-ret));
 	if (cy_opener_bad)

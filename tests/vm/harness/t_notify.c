@@ -35,6 +35,37 @@ static void quotes(int n, uint64_t seed)
 	free(q);
 }
 
+/*
+ * The CPU the kernel delivers the tdx_quote IRQ to
+ * (/proc/irq/N/effective_affinity_list), or -1.
+ */
+static int irq_effective_cpu(void)
+{
+	char line[512], path[96], *end;
+	long irq = -1;
+	FILE *f = fopen("/proc/interrupts", "re");
+	uint64_t cpu;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n");
+
+		line[n] = '\0';
+		if (n >= 9 && !strcmp(line + n - 9, "tdx_quote")) {
+			irq = strtol(line, &end, 10);
+			if (*end != ':')
+				irq = -1;
+			break;
+		}
+	}
+	fclose(f);
+	if (irq < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/irq/%ld/effective_affinity_list", irq);
+	return hx_read_u64(path, &cpu) ? -1 : (int)cpu;
+}
+
 /* ----------------------------------------------------------- IRQ mode */
 
 static int setup_irq(void **state)
@@ -57,6 +88,10 @@ static void test_irq_path(void **state)
 
 	irq0 = hx_irq_count();
 	assert_true(irq0 >= 0);		/* the tdx_quote line exists */
+	/* The vector is registered from the CPU the IRQ landed on. */
+	print_message("  notify IRQ delivered to CPU %d, vector registered from CPU %u\n",
+		      irq_effective_cpu(), info.notify_cpu);
+	assert_int_equal(irq_effective_cpu(), info.notify_cpu);
 	intr0 = hx_stat("interrupts");
 	sent0 = hx_sim_stat("irqs_sent");
 	assert_int_equal(hx_stat("poll_wakeups"), 0);
@@ -133,6 +168,15 @@ static void test_cpu_offline(void **state)
 	hx_info(&info);
 	assert_int_equal(info.notify_mode, TDX_QUOTE_NOTIFY_IRQ);
 	assert_int_equal(info.notify_cpu, 1);
+	/*
+	 * Asked for CPU 1, the IRQ is there, and so is the registration.
+	 * make check boots this group with irqaffinity=0 too: an IRQ whose
+	 * affinity is not set before it starts then lands on CPU 0, and the
+	 * host would send CPU 1 a vector nobody handles there.
+	 */
+	print_message("  notify IRQ delivered to CPU %d, vector registered from CPU %u\n",
+		      irq_effective_cpu(), info.notify_cpu);
+	assert_int_equal(irq_effective_cpu(), 1);
 	quotes(2, 300);
 
 	assert_int_equal(hx_cpu_set_online(1, false), 0);

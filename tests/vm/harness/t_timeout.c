@@ -224,7 +224,7 @@ static void test_unload_host_owns_buffer(void **state)
 
 	/* The host still had it; now the host goes too. */
 	assert_int_equal(hx_sim_stat("inflight"), 1);
-	assert_int_equal(hx_module_remove(HX_SIM_MODULE), 0);
+	assert_int_equal(hx_sim_remove(), 0);
 	assert_false(hx_module_loaded(HX_SIM_MODULE));
 }
 

@@ -42,7 +42,7 @@ vm-test: tools
 	KVER=$(KVER) tests/matrix/kernel.sh host build vm
 
 # The VM suite with the full counts of the abuse groups (fuzzer calls,
-# load/unload cycles, seconds of load): README, "Bad input and load".
+# load/unload cycles, seconds of load): docs/testing.md, "Bad input and load".
 check-long: tools
 	LONG=1 KVER=$(KVER) tests/matrix/kernel.sh host build vm
 
@@ -143,7 +143,7 @@ bench: modules
 	$(MAKE) bench-tsm
 
 # The configfs-tsm rows: a kernel that has configfs-tsm (Debian 13's 6.12;
-# TSM_SUITE=sid for 7.2), in its matrix chroot (README, "Performance").
+# TSM_SUITE=sid for 7.2), in its matrix chroot (docs/performance.md).
 TSM_SUITE ?= trixie
 bench-tsm:
 	tests/matrix/kernel.sh $(TSM_SUITE) build

@@ -9,7 +9,7 @@
  * Exit status: 0 when every test and every group fixture passed, 1 if not,
  * 2 for a group name that is not one.
  *
- * Environment (the abuse groups, README "Bad input and load"):
+ * Environment (the abuse groups, docs/testing.md "Bad input and load"):
  * TDXQ_LONG=1 full counts (make check-long); TDXQ_FUZZ_CALLS,
  * TDXQ_FUZZ_SEED, TDXQ_STRESS_SECS, TDXQ_LIMITS_SECS, TDXQ_CYCLES override
  * single ones.

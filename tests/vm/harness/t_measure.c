@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Measurement registers (README "Measurement registers"): the upstream
+ * Measurement registers (docs/clients.md "Measurement registers"): the upstream
  * 6.16 sysfs files under /sys/class/misc/tdx_guest/measurements/, Intel's
  * TDX_CMD_EXTEND_RTMR in both encodings, and the native extend and read
  * ioctls, against the simulated host's registers.

@@ -12,6 +12,7 @@
 #include <linux/irqnr.h>
 #include <linux/mmzone.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 /*
  * True on kernels from MAJOR.MINOR on. The only place that reads
@@ -173,5 +174,15 @@ static inline unsigned int tdxq_nr_irqs(void)
 	return nr_irqs;
 #endif
 }
+
+/*
+ * 6.17: system_percpu_wq is the per-CPU system workqueue; system_wq, its
+ * old name, is deprecated (7.x logs each work queued on it).
+ */
+#if TDXQ_KERNEL_SINCE(6, 17)
+#define tdxq_system_wq		system_percpu_wq
+#else
+#define tdxq_system_wq		system_wq
+#endif
 
 #endif /* TDXQ_COMPAT_H */

@@ -412,7 +412,7 @@ void tdxq_buf_quarantine(struct tdxq_buf *buf)
 	tdxq_stat_inc(quarantined);
 	list_add_tail(&buf->node, &tdxq_quarantine);
 	spin_unlock(&tdxq_pool_lock);
-	queue_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+	queue_delayed_work(tdxq_system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
 }
 
 /**
@@ -423,7 +423,7 @@ void tdxq_buf_quarantine(struct tdxq_buf *buf)
 void tdxq_sharedbuf_kick(void)
 {
 	if (tdxq_stat_read(quarantined))
-		mod_delayed_work(system_wq, &tdxq_reap_work, 0);
+		mod_delayed_work(tdxq_system_wq, &tdxq_reap_work, 0);
 }
 
 static bool tdxq_host_owns(struct tdxq_buf *buf)
@@ -467,7 +467,7 @@ static void tdxq_reap_fn(struct work_struct *work)
 		tdxq_quote_slot_put();
 	}
 	if (more)
-		queue_delayed_work(system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
+		queue_delayed_work(tdxq_system_wq, &tdxq_reap_work, TDXQ_REAP_PERIOD);
 }
 
 static void tdxq_trim_fn(struct work_struct *work)
@@ -496,7 +496,7 @@ static void tdxq_trim_fn(struct work_struct *work)
 		tdxq_buf_release(buf);
 	}
 	if (next)
-		mod_delayed_work(system_wq, &tdxq_trim_work,
+		mod_delayed_work(tdxq_system_wq, &tdxq_trim_work,
 				 max_t(long, next - jiffies, 1));
 }
 

@@ -430,12 +430,12 @@ static void frag_alarm(int sig)
 /* How long the whole search took when it ran to its end (first test). */
 static double frag_search_s;
 /* Below this the memory was not fragmented enough to test anything. */
-#define FRAG_MIN_SEARCH_S	0.1
-#define FRAG_SIGNAL_EVERY_MS	5
+#define FRAG_MIN_SEARCH_S	0.05
+#define FRAG_SIGNAL_EVERY_MS	2
 
 /*
  * A 64 MiB request that cannot be met within @timeout_ms, with SIGALRM
- * (no SA_RESTART) every 5 ms if @signals. It must end with one of @want
+ * (no SA_RESTART) every 2 ms if @signals. It must end with one of @want
  * (0-terminated) within @bound_s; nothing of it may reach the host.
  * Return: the errno, *@t the seconds it took.
  */
@@ -464,7 +464,7 @@ static int frag_request(uint32_t timeout_ms, bool signals, const int *want,
 		sigaction(SIGALRM, &old, NULL);
 	}
 	print_message("  64 MiB, timeout %u ms%s: %s after %.3f s (bound %.1f s)\n",
-		      timeout_ms, signals ? ", SIGALRM every 5 ms" : "",
+		      timeout_ms, signals ? ", SIGALRM every 2 ms" : "",
 		      ret ? strerror(ret) : "a quote", *t, bound_s);
 	if (!ret)
 		fail_msg("a 64 MiB buffer in filled memory: the memory was not filled");
@@ -514,7 +514,7 @@ static void test_frag_deadline(void **state)
 			 t);
 }
 
-/* Signals from 5 ms on, into a search that takes at least 100 ms. */
+/* Signals every 2 ms, into a search that takes at least 50 ms. */
 static void test_frag_signal(void **state)
 {
 	static const int intr[] = { EINTR, 0 };

@@ -620,7 +620,7 @@ static const char *const hx_bad_patterns[] = {
 	"WARNING:", "BUG:", "Oops", "Call Trace", "general protection",
 	/* an interrupt to a vector no one handles (a host's late notify) */
 	"No irq handler for vector",
-	/* the simulated host's warnings (src/sim/sim.c sim_protocol_warn()) */
+	/* the simulated host's warnings (src/sim/sim.h sim_protocol_warn()) */
 	"tdx_quote_sim: protocol violation:",
 };
 

@@ -398,7 +398,8 @@ fi
 
 # Start on a fresh line: the kernel's real-mode setup makes SeaBIOS send a
 # terminal reset to the serial line, often in the middle of its last line.
-echo
+# TDXQ-INIT tells run.sh that the guest got this far.
+printf '\nTDXQ-INIT\n'
 cd /tmp
 if [ -f /tdxq/cmd.sh ]; then
 	/bin/sh /tdxq/cmd.sh </dev/null

@@ -72,6 +72,9 @@ check basics 0 "^$kver" 'console=ttyS0' 'modules.dep' 'kmod version' 'TDXQ-EXIT=
 	-- 'uname -r; cat /proc/cmdline; ls /lib/modules/*/; modprobe --version'
 check false 1 'TDXQ-EXIT=1' -- -- false
 check exit-code 42 'TDXQ-EXIT=42' -- -- 'exit 42'
+# A guest that never reaches its init is booted twice, then reported dead.
+check no-init 125 'booting it once more' 'no TDXQ-EXIT marker' -- \
+	--append rdinit=/nonexistent -- true
 check kernel-warning 126 'KERNEL PROBLEMS' 'WARNING: test' -- \
 	-- 'echo "<4>WARNING: test" > /dev/kmsg'
 check copy-file 0 -- -a /bin/true:/tdxq/bin/true -- /tdxq/bin/true

@@ -330,7 +330,8 @@ void sim_service_exit(void);
 /* ---- notify interrupts (sim_notify.c) ---- */
 
 /**
- * sim_raise_notify() - raise the registered vector on its CPU, if any
+ * sim_raise_notify() - raise the registered vector on its CPU, if any.
+ *	Under sim_lock (it counts irqs_sent).
  */
 void sim_raise_notify(void);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces between the parts of tdx_quote.ko:
- * main (parameters, host choice), sharedbuf, notify, quote, dev, stats.
+ * Internal interfaces between the parts of tdx_quote.ko: main (parameters,
+ * host choice), contig, convert, sharedbuf, notify, slots, quote, dev,
+ * compat, measure, stats, tsm, trace, host_tdx.
  */
 #ifndef TDXQ_H
 #define TDXQ_H
@@ -90,7 +91,18 @@ extern const struct attribute_group *tdxq_stats_groups[];
 void tdxq_stats_init(void);
 void tdxq_stats_fill(struct tdx_quote_info *info);
 
-/* ---- shared buffers (sharedbuf.c) ---- */
+/* ---- physically contiguous pages (contig.c) ---- */
+
+void *tdxq_alloc_pages(size_t len, ktime_t deadline, bool *contig, int *err);
+void tdxq_free_pages(void *va, size_t len, bool contig);
+
+/* ---- private<->shared conversion, leak budget (convert.c) ---- */
+
+int tdxq_check_leak_budget(void);
+int tdxq_share(void *va, size_t len, bool contig, u64 id);
+bool tdxq_unshare_free(void *va, size_t len, bool contig, u64 id);
+
+/* ---- shared buffers: pool, quarantine (sharedbuf.c) ---- */
 
 /**
  * struct tdxq_buf - a physically contiguous buffer shared with the host
@@ -132,6 +144,12 @@ void tdxq_notify_exit(void);
 bool tdxq_notify_irq_mode(void);
 void tdxq_notify_fill(struct tdx_quote_info *info);
 
+/* ---- request slots (slots.c) ---- */
+
+int tdxq_quote_slot_get(u64 id, ktime_t deadline);
+void tdxq_quote_slot_put(void);
+bool tdxq_quote_irq_expected(void);
+
 /* ---- requests (quote.c) ---- */
 
 /**
@@ -164,8 +182,6 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 		      struct tdxq_quote_result *res);
 void tdxq_quote_result_release(struct tdxq_quote_result *res);
 int tdxq_quote_framing(void);
-void tdxq_quote_slot_put(void);
-bool tdxq_quote_irq_expected(void);
 int tdxq_get_quote(const u8 *reportdata, unsigned int timeout_ms,
 		   struct tdxq_quote_result *res);
 size_t tdxq_quote_next_buf_len(void);

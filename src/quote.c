@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The request lifecycle: TDREPORT, a shared buffer big enough, GetQuote
- * with bounded RETRY backoff, waiting (interrupt or adaptive polling),
- * timeout and signals (the buffer goes to quarantine), validation of what
- * the host wrote, and a private copy of the quote.
+ * The request lifecycle: TDREPORT, a request slot (slots.c), a shared
+ * buffer big enough, GetQuote with bounded RETRY backoff, waiting
+ * (interrupt or adaptive polling), timeout and signals (the buffer goes to
+ * quarantine), validation of what the host wrote, and a private copy of
+ * the quote.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,24 +26,7 @@
 #define TDXQ_MAX_GROWS		3
 /* Longest back-off after a RETRY answer. */
 #define TDXQ_RETRY_MAX_US	(64 * USEC_PER_MSEC)
-/* How long after a request ends its notify interrupt may still arrive. */
-#define TDXQ_IRQ_GRACE		(HZ / 10)
 
-/*
- * Request slots are handed out in arrival order: a caller that finds none
- * free queues, and a slot given back goes straight to the first caller in
- * the queue, waking only that one.
- */
-struct tdxq_slot_waiter {
-	struct list_head node;
-	struct task_struct *task;
-	bool granted;
-};
-
-static DEFINE_SPINLOCK(tdxq_slot_lock);
-static LIST_HEAD(tdxq_slot_queue);
-static unsigned int tdxq_slots_used;	/* written under tdxq_slot_lock */
-static unsigned long tdxq_slot_put_at;	/* jiffies a slot was last given back */
 static size_t tdxq_next_len;	/* buffer size the next request starts with */
 static u64 tdxq_host_max;	/* TDCS_QUOTE_MAX_SIZE, 0 if not advertised */
 static int tdxq_framing = TDX_QUOTE_FRAMING_RAW;	/* learned from the host */
@@ -191,103 +175,6 @@ int tdxq_caller_gone(ktime_t deadline)
 	if (ktime_after(ktime_get(), deadline))
 		return -ETIMEDOUT;
 	return 0;
-}
-
-/*
- * Take one of max_inflight slots for request @id, queueing behind earlier
- * callers if none is free, until @deadline or a signal.
- */
-static int tdxq_slot_get(u64 id, ktime_t deadline)
-{
-	struct tdxq_slot_waiter w = { .task = current };
-	ktime_t queued_at = 0;
-	unsigned int used;
-	int ret = 0;
-
-	spin_lock(&tdxq_slot_lock);
-	used = tdxq_slots_used;
-	if (list_empty(&tdxq_slot_queue) &&
-	    tdxq_slots_used < tdxq_cfg.max_inflight) {
-		WRITE_ONCE(tdxq_slots_used, tdxq_slots_used + 1);
-		spin_unlock(&tdxq_slot_lock);
-		trace_tdxq_slot_grant(id, false, 0, 0);
-		return 0;
-	}
-	list_add_tail(&w.node, &tdxq_slot_queue);
-	spin_unlock(&tdxq_slot_lock);
-	tdxq_stat_inc(slot_waits);
-	trace_tdxq_slot_wait(id, used, tdxq_cfg.max_inflight);
-	if (trace_tdxq_slot_grant_enabled())
-		queued_at = ktime_get();
-
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		/* Signal first: a request it would cut short at once is not sent. */
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		if (READ_ONCE(w.granted))
-			break;
-		if (!schedule_hrtimeout_range(&deadline, current->timer_slack_ns,
-					      HRTIMER_MODE_ABS)) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
-	__set_current_state(TASK_RUNNING);
-
-	spin_lock(&tdxq_slot_lock);
-	if (!w.granted)
-		list_del(&w.node);
-	spin_unlock(&tdxq_slot_lock);
-	/* Handed a slot just as it gave up: pass it on. */
-	if (w.granted && ret)
-		tdxq_quote_slot_put();
-	trace_tdxq_slot_grant(id, true, queued_at, ret);
-	return ret;
-}
-
-/**
- * tdxq_quote_slot_put() - give back a request slot
- *
- * Called when a request ends, or for a quarantined request when the host
- * lets go of its buffer. The slot goes to the longest-waiting caller, if
- * any.
- */
-void tdxq_quote_slot_put(void)
-{
-	struct tdxq_slot_waiter *w;
-
-	WRITE_ONCE(tdxq_slot_put_at, jiffies);
-	/* Pairs with tdxq_quote_irq_expected(): the time before the count. */
-	smp_mb();
-	spin_lock(&tdxq_slot_lock);
-	w = list_first_entry_or_null(&tdxq_slot_queue, struct tdxq_slot_waiter,
-				     node);
-	if (w) {
-		list_del(&w->node);
-		WRITE_ONCE(w->granted, true);
-		wake_up_process(w->task);
-	} else {
-		WRITE_ONCE(tdxq_slots_used, tdxq_slots_used - 1);
-	}
-	spin_unlock(&tdxq_slot_lock);
-}
-
-/**
- * tdxq_quote_irq_expected() - may a notify interrupt now be a completion?
- *
- * A request holds its slot from before GetQuote until it has collected the
- * answer, or, quarantined, until the host lets go; its interrupt may trail
- * the status it saw by a moment.
- * Return: false when no request holds a slot and none gave one back just
- * now: an interrupt then is spurious.
- */
-bool tdxq_quote_irq_expected(void)
-{
-	return READ_ONCE(tdxq_slots_used) ||
-	       time_before(jiffies, READ_ONCE(tdxq_slot_put_at) + TDXQ_IRQ_GRACE);
 }
 
 /* GetQuote, backing off while the host answers RETRY. */
@@ -593,7 +480,7 @@ int tdxq_quote_report(const u8 *tdreport, unsigned int timeout_ms,
 	start = ktime_get();
 	deadline = ktime_add_ms(start, timeout_ms);
 	tdxq_stat_inc(requests);
-	ret = tdxq_slot_get(res->id, deadline);
+	ret = tdxq_quote_slot_get(res->id, deadline);
 	if (ret)
 		goto out;
 

@@ -1,32 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Shared buffers: physically contiguous (the host reads one GPA range),
- * converted to shared through their linear-map address, pooled so that a
- * steady stream of quotes converts nothing, and quarantined while the host
- * still owns them.
- *
- * Up to the buddy allocator's largest order they come from
- * alloc_pages_exact(); beyond it from alloc_contig_range() on a range this
- * file finds itself (alloc_contig_pages() is not exported), 4 MiB at a
- * time, giving up at the caller's deadline or on a signal.
- *
- * Conversions go in naturally aligned pieces of at most 2 MiB: before 6.7
- * the kernel fails a conversion whose MapGPA the host answered RETRY, and
- * KVM does so after each 2 MiB whenever the vCPU has an event pending. A
- * piece whose conversion failed is in an unknown state and is leaked on
- * purpose; once leaks pass leak_max_bytes no new buffer is converted, so
- * a host cannot drain guest memory through failures.
+ * The life of a shared buffer: made of contiguous pages (contig.c) and
+ * converted to shared (convert.c) in a size class, handed to a request
+ * zeroed, pooled so that a steady stream of quotes converts nothing,
+ * quarantined while the host still owns it after its request gave up, and
+ * converted back and freed when idle, over the pool's cap, or at unload.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/gfp.h>
-#include <linux/hugetlb.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
-#include <linux/mmzone.h>
-#include <linux/nodemask.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -40,7 +26,6 @@
 #define TDXQ_MIN_BUF_LEN	SZ_16K
 #define TDXQ_REAP_PERIOD	HZ
 #define TDXQ_REUSE_SLACK	4	/* reuse buffers up to 4x the size needed */
-#define TDXQ_CONVERT_MAX	SZ_2M	/* largest conversion in one call */
 
 static DEFINE_SPINLOCK(tdxq_pool_lock);
 static LIST_HEAD(tdxq_pool);		/* free, shared, ready for reuse */
@@ -71,212 +56,14 @@ size_t tdxq_buf_len_for(size_t payload)
 	return ALIGN(need, SZ_1M);
 }
 
-#if TDXQ_HAVE_CONTIG_ALLOC
-/*
- * As the kernel's pfn_range_valid_contig(): every page online, in @zone,
- * not reserved, and not hugetlb (a huge page would fail the attempt only
- * after alloc_contig_range() isolated the range).
- */
-static bool tdxq_range_usable(struct zone *zone, unsigned long pfn,
-			      unsigned long nr_pages)
-{
-	unsigned long end = pfn + nr_pages;
-	struct page *page;
-
-	for (; pfn < end; pfn++) {
-		page = pfn_to_online_page(pfn);
-		if (!page || page_zone(page) != zone || PageReserved(page) ||
-		    PageHuge(page))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Take [pfn, pfn + nr_pages) with alloc_contig_range(), one largest buddy
- * block (4 MiB) at a time: migrating a whole 64 MiB window can take many
- * seconds (16 s under TCG on a debug kernel), so the caller's deadline and
- * signals are checked between blocks. Adjacent blocks make one range.
- * Return: 0, -ETIMEDOUT or -ERESTARTSYS (the caller gave up), or another
- * error (the range is not to be had); on error nothing is held.
- */
-static int tdxq_take_range(unsigned long pfn, unsigned long nr_pages,
-			   ktime_t deadline)
-{
-	unsigned long done, n;
-	int ret;
-
-	for (done = 0; done < nr_pages; done += n) {
-		n = min_t(unsigned long, nr_pages - done, MAX_ORDER_NR_PAGES);
-		ret = tdxq_caller_gone(deadline);
-		if (!ret)
-			ret = tdxq_alloc_contig_range(pfn + done, pfn + done + n,
-						      GFP_KERNEL | __GFP_NOWARN);
-		if (ret) {
-			if (done)
-				free_contig_range(pfn, done);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/*
- * Find and take nr_pages contiguous pages, from ZONE_NORMAL down: a shared
- * buffer is unmovable while it lives, so ZONE_MOVABLE is no place for it.
- * As alloc_contig_pages(), the windows are aligned to their size, so each
- * range is tried once.
- */
-static struct page *tdxq_alloc_contig(unsigned long nr_pages,
-				      ktime_t deadline, int *err)
-{
-	const unsigned long stride = roundup_pow_of_two(nr_pages);
-	unsigned long pfn;
-	struct zone *zone;
-	int nid, zi;
-
-	for_each_online_node(nid) {
-		for (zi = ZONE_NORMAL; zi >= 0; zi--) {
-			zone = &NODE_DATA(nid)->node_zones[zi];
-			if (!populated_zone(zone))
-				continue;
-			for (pfn = ALIGN(zone->zone_start_pfn, stride);
-			     zone_spans_pfn(zone, pfn + nr_pages - 1);
-			     pfn += stride) {
-				if (tdxq_range_usable(zone, pfn, nr_pages)) {
-					*err = tdxq_take_range(pfn, nr_pages,
-							       deadline);
-					if (!*err)
-						return pfn_to_page(pfn);
-				} else {
-					*err = tdxq_caller_gone(deadline);
-				}
-				if (*err == -ETIMEDOUT || *err == -ERESTARTSYS)
-					return NULL;
-				cond_resched();
-			}
-		}
-	}
-	*err = -ENOMEM;
-	return NULL;
-}
-#endif
-
-/* Pages for a buffer of @len bytes, or NULL with *@err set. */
-static void *tdxq_alloc_pages(size_t len, ktime_t deadline, bool *contig,
-			      int *err)
-{
-	void *va = NULL;
-
-	*contig = false;
-	*err = -ENOMEM;
-	if (len <= TDXQ_BUDDY_MAX_BYTES)
-		va = alloc_pages_exact(len, GFP_KERNEL | __GFP_NOWARN);
-#if TDXQ_HAVE_CONTIG_ALLOC
-	/* Beyond the buddy limit, or when fragmentation defeats it. */
-	if (!va) {
-		struct page *page = tdxq_alloc_contig(len >> PAGE_SHIFT,
-						      deadline, err);
-
-		if (page) {
-			*contig = true;
-			va = page_address(page);
-		}
-	}
-#endif
-	return va;
-}
-
-/* Free [va, va + len): all or part of what tdxq_alloc_pages() gave. */
-static void tdxq_free_pages(void *va, size_t len, bool contig)
-{
-	if (!len)
-		return;
-#if TDXQ_HAVE_CONTIG_ALLOC
-	if (contig) {
-		free_contig_range(PFN_DOWN(__pa(va)), len >> PAGE_SHIFT);
-		return;
-	}
-#endif
-	free_pages_exact(va, len);
-}
-
-/* Bytes from @va to the end of its naturally aligned 2 MiB, at most @left. */
-static size_t tdxq_piece_len(void *va, size_t left)
-{
-	phys_addr_t pa = __pa(va);
-
-	return min_t(size_t, left,
-		     TDXQ_CONVERT_MAX - (pa & (TDXQ_CONVERT_MAX - 1)));
-}
-
-/* Pages whose conversion failed: in an unknown state, never to be touched. */
-static void tdxq_leak(size_t len, bool to_shared, int err)
-{
-	pr_err_ratelimited("converting %zu bytes %s failed (%d); leaking them\n",
-			   len, to_shared ? "to shared" : "back to private", err);
-	tdxq_stat_add(leaked_bytes, len);
-}
-
-/*
- * Convert [va, va + len) back to private piece by piece and free each
- * piece that made it; a piece that did not is leaked. @id: the request
- * that used it last, for the trace. Return: true if all of it made it.
- */
-static bool tdxq_unshare_free(void *va, size_t len, bool contig, u64 id)
-{
-	bool all = true;
-	size_t off, n;
-	int ret;
-
-	for (off = 0; off < len; off += n) {
-		n = tdxq_piece_len(va + off, len - off);
-		ret = tdxq_host->set_private(va + off, n >> PAGE_SHIFT);
-		trace_tdxq_convert(id, __pa(va + off), n, false, ret);
-		if (ret) {
-			tdxq_leak(n, false, ret);
-			all = false;
-		} else {
-			tdxq_free_pages(va + off, n, contig);
-		}
-	}
-	return all;
-}
-
-/*
- * Convert [va, va + len) to shared piece by piece. When a piece fails it
- * is leaked, the pieces before it go back to private and are freed, the
- * ones after it (never converted) are freed. @id: the request it is for.
- */
-static int tdxq_share(void *va, size_t len, bool contig, u64 id)
-{
-	size_t off, n;
-	int ret;
-
-	for (off = 0; off < len; off += n) {
-		n = tdxq_piece_len(va + off, len - off);
-		ret = tdxq_host->set_shared(va + off, n >> PAGE_SHIFT);
-		trace_tdxq_convert(id, __pa(va + off), n, true, ret);
-		if (ret) {
-			tdxq_leak(n, true, ret);
-			tdxq_unshare_free(va, off, contig, id);
-			tdxq_free_pages(va + off + n, len - off - n, contig);
-			return ret;
-		}
-	}
-	return 0;
-}
-
 static struct tdxq_buf *tdxq_buf_alloc(size_t len, ktime_t deadline, u64 id)
 {
 	struct tdxq_buf *buf;
 	int ret;
 
-	if (tdxq_stat_read(leaked_bytes) >= tdxq_cfg.leak_max_bytes) {
-		pr_err_once("the host's failed conversions leaked %lld bytes (leak_max_bytes %lu): no more buffers are converted; requests that need a new one fail with ENOBUFS\n",
-			    tdxq_stat_read(leaked_bytes), tdxq_cfg.leak_max_bytes);
-		return ERR_PTR(-ENOBUFS);
-	}
+	ret = tdxq_check_leak_budget();
+	if (ret)
+		return ERR_PTR(ret);
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);

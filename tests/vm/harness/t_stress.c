@@ -755,7 +755,7 @@ static void *timeout_loop_fn(void *arg)
 
 /*
  * SUSPECTED DEFECT, found by reading, not reproduced (src/sharedbuf.c
- * tdxq_buf_quarantine(), lines 272-277): the buffer goes on the
+ * tdxq_buf_quarantine()): the buffer goes on the
  * quarantine list, and the lock is dropped, before stats.quarantined is
  * incremented. A reap running in between (kicked by another completion)
  * can take the buffer and decrement first: the counter reads -1 for a

@@ -245,7 +245,7 @@ timed_out() {
 # ended silently right after the firmware. Such a boot is said and done
 # again, once; a second one fails as any guest that died.
 boot
-if ! timed_out && ! tr -d '\r' <"$console" | grep -a -q -x 'TDXQ-INIT'; then
+if ! timed_out && ! grep -a -q -x -e 'TDXQ-INIT' -e $'TDXQ-INIT\r' "$console"; then
 	report "$PROG: the guest ended before its init ran (qemu exit status $qemu_rc, ${elapsed}s): booting it once more"
 	boot
 fi

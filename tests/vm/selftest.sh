@@ -29,9 +29,9 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# check NAME EXPECTED_RC [GREP_PATTERN...] -- RUN_ARGS...
+# check NAME EXPECTED_RC [GREP_PATTERN | !GREP_PATTERN...] -- RUN_ARGS...
 # Runs run.sh, checks its exit status and that each pattern occurs in
-# its output (stdout + stderr).
+# its output (stdout + stderr), each !pattern not.
 check() {
 	local name=$1 want=$2 rc=0 start end pattern failed_before=$failures
 	shift 2
@@ -50,7 +50,12 @@ check() {
 		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
 	[ "$rc" = "$want" ] || fail "$name: exit status $rc, wanted $want"
 	for pattern in ${patterns[@]+"${patterns[@]}"}; do
-		grep -aq -e "$pattern" "$out" || fail "$name: output lacks '$pattern'"
+		if [ "${pattern#!}" != "$pattern" ]; then
+			! grep -aq -e "${pattern#!}" "$out" ||
+				fail "$name: output has '${pattern#!}'"
+		else
+			grep -aq -e "$pattern" "$out" || fail "$name: output lacks '$pattern'"
+		fi
 	done
 	if [ $failures != "$failed_before" ]; then
 		sed 's/^/  | /' "$out" | grep -av '^  | \[ *[0-9.]*\] ' | tail -n 30
@@ -72,6 +77,9 @@ check basics 0 "^$kver" 'console=ttyS0' 'modules.dep' 'kmod version' 'TDXQ-EXIT=
 	-- 'uname -r; cat /proc/cmdline; ls /lib/modules/*/; modprobe --version'
 check false 1 'TDXQ-EXIT=1' -- -- false
 check exit-code 42 'TDXQ-EXIT=42' -- -- 'exit 42'
+# A guest that reached its init is booted once, however much it printed.
+check long-output 0 'TDXQ-EXIT=0' '!booting it once more' -- \
+	-- 'seq 1 40000'
 # A guest that never reaches its init is booted twice, then reported dead.
 check no-init 125 'booting it once more' 'no TDXQ-EXIT marker' -- \
 	--append rdinit=/nonexistent -- true

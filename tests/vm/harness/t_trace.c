@@ -38,6 +38,7 @@ struct ev {
 };
 
 static char tr_dir[128];	/* the instance's directory, once made */
+static char record_cmd[8];	/* options/record-cmd before trace_start() */
 static struct ev *evs;
 static int nevs;
 
@@ -81,13 +82,52 @@ static void trace_clear(void)
 	close(fd);
 }
 
+/*
+ * The top-level record-cmd option (a top-level flag instances share) makes
+ * enabling and disabling any event hook and unhook sched_switch and
+ * sched_wakeup: static keys in __schedule() and try_to_wake_up() patched
+ * through int3 while the other vCPU runs them. Under QEMU TCG that killed
+ * the guest twice in one make check (6.12 and 7.2: "Oops: int3" in
+ * __schedule, ttwu_do_activate). The events here need no command names:
+ * off while the instance lives, as it was after.
+ */
+static void record_cmd_off(const char *root)
+{
+	char path[160];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/options/record-cmd", root);
+	if (!record_cmd[0]) {
+		ret = hx_read_str(path, record_cmd, sizeof(record_cmd));
+		if (ret)
+			fail_msg("read %s: %s", path, strerror(-ret));
+	}
+	hx_write_or_fail(root, "options/record-cmd", "0");
+}
+
+static void record_cmd_restore(void)
+{
+	char path[160];
+	int ret;
+
+	if (!record_cmd[0])
+		return;
+	snprintf(path, sizeof(path), "%s/options/record-cmd", tracefs_root());
+	ret = hx_write_str(path, record_cmd);
+	if (ret)
+		fprintf(stderr, "tdxq-vmtest: restoring %s: %s\n", path,
+			strerror(-ret));
+	record_cmd[0] = '\0';
+}
+
 /* A fresh trace instance recording every tdx_quote event. */
 static void trace_start(void)
 {
+	const char *root = tracefs_root();
 	char path[160];
 
-	snprintf(tr_dir, sizeof(tr_dir), "%s/instances/" INSTANCE,
-		 tracefs_root());
+	record_cmd_off(root);
+	snprintf(tr_dir, sizeof(tr_dir), "%s/instances/" INSTANCE, root);
 	if (mkdir(tr_dir, 0755) && errno != EEXIST)
 		fail_msg("mkdir %s: %s", tr_dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/events/tdx_quote", tr_dir);
@@ -172,6 +212,7 @@ static void trace_remove(void)
 		fprintf(stderr, "tdxq-vmtest: rmdir %s: %s\n", tr_dir,
 			strerror(errno));
 	tr_dir[0] = '\0';
+	record_cmd_restore();
 }
 
 static void trace_dump(void)
